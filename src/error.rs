@@ -1,0 +1,63 @@
+//! The errors `scaffold` reports and the exit code each one maps to.
+
+use std::io;
+use std::path::PathBuf;
+
+/// Exit code for invalid input or usage; clap uses the same code for flags it cannot parse.
+pub const EXIT_INVALID_INPUT: u8 = 2;
+/// Exit code when the target exists or files conflict (`EX_CANTCREAT` from sysexits.h).
+pub const EXIT_CONFLICT: u8 = 73;
+/// Exit code after Ctrl-C, following the shell convention of 128 + SIGINT.
+pub const EXIT_INTERRUPTED: u8 = 130;
+/// Exit code for any failure while generating, such as an I/O error.
+pub const EXIT_FAILURE: u8 = 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// An answer failed validation; the message names the value and the fix.
+    #[error("{0}")]
+    InvalidInput(String),
+
+    #[error("`{}` already exists and is not empty; nothing was written\n{}\nchoose another folder, empty this one, or pass `--force` to overwrite files at the same paths", path.display(), list_entries(entries))]
+    TargetNotEmpty { path: PathBuf, entries: Vec<String> },
+
+    #[error("`{}` already exists and is not a folder; nothing was written", path.display())]
+    TargetNotFolder { path: PathBuf },
+
+    #[error("cannot write into `{}` even with `--force`, because these paths have the wrong type; nothing was written\n{}", path.display(), list_entries(entries))]
+    TypeConflicts { path: PathBuf, entries: Vec<String> },
+
+    #[error("interrupted; nothing was written")]
+    Interrupted,
+
+    #[error("failed to render template `{template}`: {source}")]
+    Render { template: &'static str, source: askama::Error },
+
+    #[error("failed to {action} `{}`: {source}", path.display())]
+    Io { action: &'static str, path: PathBuf, source: io::Error },
+}
+
+impl Error {
+    pub fn io(action: &'static str, path: impl Into<PathBuf>, source: io::Error) -> Self {
+        Self::Io { action, path: path.into(), source }
+    }
+
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Self::InvalidInput(_) => EXIT_INVALID_INPUT,
+            Self::TargetNotEmpty { .. } | Self::TargetNotFolder { .. } | Self::TypeConflicts { .. } => EXIT_CONFLICT,
+            Self::Interrupted => EXIT_INTERRUPTED,
+            Self::Render { .. } | Self::Io { .. } => EXIT_FAILURE,
+        }
+    }
+}
+
+/// Formats at most 20 entries, one per indented line, so a huge folder does not flood the terminal.
+fn list_entries(entries: &[String]) -> String {
+    const SHOWN: usize = 20;
+    let mut lines: Vec<String> = entries.iter().take(SHOWN).map(|entry| format!("  {entry}")).collect();
+    if entries.len() > SHOWN {
+        lines.push(format!("  ... and {} more", entries.len() - SHOWN));
+    }
+    lines.join("\n")
+}

@@ -1,0 +1,18 @@
+//! scaffold generates production-grade Go backend services.
+//!
+//! Data flows one way: answers -> [`spec::ProjectSpec`] -> [`plan::Plan`] -> [`writer`] -> post steps. Tests call
+//! each step in-process; `main.rs` only parses flags and maps errors to exit codes.
+
+pub mod cli;
+pub mod context;
+pub mod error;
+pub mod git;
+pub mod interrupt;
+pub mod module_path;
+pub mod names;
+pub mod new;
+pub mod plan;
+pub mod spec;
+pub mod templates;
+pub mod toolchain;
+pub mod writer;

@@ -1,0 +1,161 @@
+//! Validation of Go module paths.
+//!
+//! The rules follow what `go mod init` accepts (golang.org/x/mod/module's import path check, as applied by Go
+//! 1.26), with one stricter rule: no path element may start with a dot, because such folders are hidden and Go
+//! tooling ignores packages under them.
+
+use std::fmt;
+
+/// A Go module path that passed [`ModulePath::parse`]; kept byte for byte as typed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModulePath(String);
+
+/// Module paths that `go mod init` rejects although every character is allowed.
+const RESERVED_PATHS: &[&str] = &["go", "toolchain"];
+
+/// Element names that Windows reserves, compared case-insensitively with the part before the first dot.
+const WINDOWS_RESERVED: &[&str] = &[
+    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9", "LPT1",
+    "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+];
+
+impl ModulePath {
+    /// Checks `value` and returns the reason it is not a valid module path, if it is not.
+    pub fn parse(value: &str) -> Result<Self, String> {
+        if value.is_empty() {
+            return Err("it is empty".into());
+        }
+        if RESERVED_PATHS.contains(&value) {
+            return Err(format!("`{value}` is reserved by the go command"));
+        }
+        if value.starts_with('/') {
+            return Err("it starts with `/`".into());
+        }
+        if value.starts_with('-') {
+            return Err("it starts with `-`".into());
+        }
+        if value.ends_with('/') {
+            return Err("it ends with `/`".into());
+        }
+        if value.contains("//") {
+            return Err("it contains `//`".into());
+        }
+        if let Some(bad) = value.chars().find(|c| !is_allowed_char(*c)) {
+            return Err(describe_bad_char(bad));
+        }
+        for element in value.split('/') {
+            check_element(element)?;
+        }
+        Ok(Self(value.to_owned()))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Returns the last path element, the name `go build` gives a binary built from the module root.
+    pub fn last_element(&self) -> &str {
+        self.0.rsplit('/').next().unwrap_or(&self.0)
+    }
+}
+
+impl fmt::Display for ModulePath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+fn is_allowed_char(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_' | '~' | '+' | '/')
+}
+
+fn describe_bad_char(c: char) -> String {
+    match c {
+        ' ' => "it contains a space".into(),
+        '\\' => "it contains a backslash; module paths use `/`".into(),
+        c if c.is_control() => format!("it contains the control character {:?}", c),
+        c => format!("it contains `{c}`; only ASCII letters, digits and `-._~+/` are allowed"),
+    }
+}
+
+fn check_element(element: &str) -> Result<(), String> {
+    if element.chars().all(|c| c == '.') {
+        return Err(format!("the path element `{element}` is a relative folder reference"));
+    }
+    if element.starts_with('.') {
+        return Err(format!("the path element `{element}` starts with a dot"));
+    }
+    if element.ends_with('.') {
+        return Err(format!("the path element `{element}` ends with a dot"));
+    }
+    if has_short_name_suffix(element) {
+        return Err(format!("the path element `{element}` ends with `~` and digits, like a Windows short name"));
+    }
+    let stem = element.split('.').next().unwrap_or(element);
+    if WINDOWS_RESERVED.iter().any(|reserved| reserved.eq_ignore_ascii_case(stem)) {
+        return Err(format!("the path element `{element}` is a reserved file name on Windows"));
+    }
+    Ok(())
+}
+
+/// Reports whether `element` ends in `~` followed by one or more digits (`PROGRA~1`).
+fn has_short_name_suffix(element: &str) -> bool {
+    let Some(tilde) = element.rfind('~') else {
+        return false;
+    };
+    let digits = &element[tilde + 1..];
+    !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accepts_paths_go_mod_init_accepts() {
+        for value in [
+            "billing",
+            "github.com/acme/billing",
+            "Github.com/Acme/Billing",
+            "my.service",
+            "2fa-service",
+            "range",
+            "go-job",
+            "example.com/x/go",
+            "a+b",
+            "x/_y",
+            "abc~",
+        ] {
+            assert!(ModulePath::parse(value).is_ok(), "{value} should be valid");
+        }
+    }
+
+    #[test]
+    fn rejects_invalid_paths() {
+        for (value, reason) in [
+            ("", "empty"),
+            ("has space", "space"),
+            ("../x", "relative folder"),
+            ("./x", "relative folder"),
+            (".x", "starts with a dot"),
+            ("x/.y", "starts with a dot"),
+            ("x.", "ends with a dot"),
+            ("/abs", "starts with `/`"),
+            ("a//b", "`//`"),
+            ("a/", "ends with `/`"),
+            ("-a", "starts with `-`"),
+            ("a\\b", "backslash"),
+            ("a:b", "`:`"),
+            ("a@v1", "`@`"),
+            ("日本", "`日`"),
+            ("con", "Windows"),
+            ("LPT1/x", "Windows"),
+            ("x~1", "short name"),
+            ("go", "reserved"),
+            ("toolchain", "reserved"),
+        ] {
+            let error = ModulePath::parse(value).expect_err(value);
+            assert!(error.contains(reason), "{value}: {error:?} should mention {reason:?}");
+        }
+    }
+}

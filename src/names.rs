@@ -1,0 +1,86 @@
+//! Every name a generated project needs, derived once from the folder name and the module path.
+//!
+//! Go packages are named by role (`api`, `service`, ...), so no Go identifier comes from the project name. The
+//! names here only have to be valid in the places they appear: file names, Compose service names and
+//! PostgreSQL database names.
+
+use heck::{ToKebabCase, ToSnakeCase};
+
+use crate::module_path::ModulePath;
+
+/// Names derived from one project's folder and module path.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProjectNames {
+    /// The project folder's name exactly as typed.
+    pub folder: String,
+    /// The Go module path, kept byte for byte.
+    pub module_path: ModulePath,
+    /// Lowercase ASCII kebab case: binary, container image, Compose service and SQLite file name.
+    pub app: String,
+    /// Lowercase ASCII snake case that starts with a letter: the PostgreSQL database and user name.
+    pub database: String,
+}
+
+impl ProjectNames {
+    /// Derives every name from the folder name, or returns why no usable name can be derived from it.
+    pub fn derive(folder: &str, module_path: ModulePath) -> Result<Self, String> {
+        let app = ascii_only(&folder.to_kebab_case());
+        let app = app.trim_matches('-').to_owned();
+        if app.is_empty() {
+            return Err(format!(
+                "the folder name `{folder}` has no ASCII letters or digits to name the binary and the database after"
+            ));
+        }
+        let mut database = app.to_snake_case();
+        if !database.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            database.insert_str(0, "db_");
+        }
+        Ok(Self { folder: folder.to_owned(), module_path, app, database })
+    }
+}
+
+/// Drops every character that is not a lowercase ASCII letter, a digit or `-`, and collapses repeated dashes.
+fn ascii_only(kebab: &str) -> String {
+    let mut out = String::with_capacity(kebab.len());
+    for c in kebab.chars() {
+        let keep = c.is_ascii_lowercase() || c.is_ascii_digit() || (c == '-' && !out.ends_with('-'));
+        if keep {
+            out.push(c);
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn derive(folder: &str) -> ProjectNames {
+        ProjectNames::derive(folder, ModulePath::parse("example.com/x").unwrap()).unwrap()
+    }
+
+    #[test]
+    fn derives_names_for_awkward_folders() {
+        for (folder, app, database) in [
+            ("billing", "billing", "billing"),
+            ("kube-release", "kube-release", "kube_release"),
+            ("2fa-service", "2fa-service", "db_2fa_service"),
+            ("go-job", "go-job", "go_job"),
+            ("my.service", "my-service", "my_service"),
+            ("range", "range", "range"),
+            ("BillingAPI", "billing-api", "billing_api"),
+            ("Café Orders", "caf-orders", "caf_orders"),
+        ] {
+            let names = derive(folder);
+            assert_eq!(names.app, app, "app name of {folder}");
+            assert_eq!(names.database, database, "database name of {folder}");
+            assert_eq!(names.folder, folder);
+        }
+    }
+
+    #[test]
+    fn rejects_folder_without_ascii() {
+        let error = ProjectNames::derive("日本", ModulePath::parse("example.com/x").unwrap()).unwrap_err();
+        assert!(error.contains("no ASCII letters or digits"), "{error}");
+    }
+}

@@ -1,0 +1,78 @@
+//! Checking the local Go toolchain, so the summary can say what to install before the first `go run`.
+
+use std::process::{Command, Stdio};
+
+use crate::context::GO_VERSION;
+
+/// What was found when running `go version`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum GoToolchain {
+    Suitable(String),
+    TooOld(String),
+    Missing,
+}
+
+impl GoToolchain {
+    /// Runs `go version` with `GOTOOLCHAIN=local`, so the check never downloads a toolchain.
+    pub fn detect() -> Self {
+        let output = Command::new("go")
+            .arg("version")
+            .env("GOTOOLCHAIN", "local")
+            .stdin(Stdio::null())
+            .stderr(Stdio::null())
+            .output();
+        let Ok(output) = output else {
+            return Self::Missing;
+        };
+        let text = String::from_utf8_lossy(&output.stdout);
+        match text.split_whitespace().nth(2).and_then(|word| word.strip_prefix("go")) {
+            Some(found) => Self::classify(found),
+            None => Self::Missing,
+        }
+    }
+
+    /// Compares a version such as `1.26.8` or `1.27rc1` with the version generated projects require.
+    pub fn classify(found: &str) -> Self {
+        if parse(found) >= parse(GO_VERSION) {
+            Self::Suitable(found.to_owned())
+        } else {
+            Self::TooOld(found.to_owned())
+        }
+    }
+
+    /// A line for the summary when the toolchain needs attention.
+    pub fn advice(&self) -> Option<String> {
+        match self {
+            Self::Suitable(_) => None,
+            Self::TooOld(found) => Some(format!(
+                "go: found {found}, but the project needs Go {GO_VERSION} or newer; install it from https://go.dev/dl/"
+            )),
+            Self::Missing => Some(format!(
+                "go: not found on PATH; install Go {GO_VERSION} or newer from https://go.dev/dl/"
+            )),
+        }
+    }
+}
+
+/// Parses the leading numbers of a version; a pre-release suffix such as `rc1` counts as `.0`.
+fn parse(version: &str) -> (u32, u32, u32) {
+    let mut numbers = version.split('.').map(|part| {
+        let digits: String = part.chars().take_while(char::is_ascii_digit).collect();
+        digits.parse().unwrap_or(0)
+    });
+    (numbers.next().unwrap_or(0), numbers.next().unwrap_or(0), numbers.next().unwrap_or(0))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_versions() {
+        assert_eq!(GoToolchain::classify(GO_VERSION), GoToolchain::Suitable(GO_VERSION.into()));
+        assert_eq!(GoToolchain::classify("1.99.0"), GoToolchain::Suitable("1.99.0".into()));
+        assert_eq!(GoToolchain::classify("1.27rc1"), GoToolchain::Suitable("1.27rc1".into()));
+        assert_eq!(GoToolchain::classify("1.22.5"), GoToolchain::TooOld("1.22.5".into()));
+        assert_eq!(GoToolchain::classify("1.26"), GoToolchain::TooOld("1.26".into()));
+    }
+}

@@ -1,0 +1,239 @@
+//! Writing a [`Plan`] to disk without ever leaving half a project.
+//!
+//! Every file is first written into a temporary folder beside the target, on the same file system. A new target
+//! is then created by one rename. An existing folder (empty, or non-empty with `--force`) receives the files one
+//! rename at a time; if one fails, the files already moved are taken back and overwritten files restored. Nothing
+//! the run did not create is removed, and nothing is written outside the target.
+
+use std::collections::BTreeSet;
+use std::fs;
+use std::io::ErrorKind;
+use std::os::unix::fs::PermissionsExt;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+use crate::error::Error;
+use crate::interrupt;
+use crate::plan::Plan;
+
+/// What was found at the target path before writing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum TargetState {
+    Missing,
+    Empty,
+    /// A folder with these entries (names of its direct children, sorted).
+    NotEmpty(Vec<String>),
+}
+
+/// Inspects `target` and checks that `plan` can be written there; the same check runs for `--dry-run`.
+pub fn check(plan: &Plan, target: &Path, force: bool) -> Result<TargetState, Error> {
+    let state = inspect(target)?;
+    if let TargetState::NotEmpty(entries) = &state {
+        if !force {
+            return Err(Error::TargetNotEmpty { path: target.to_owned(), entries: entries.clone() });
+        }
+        let conflicts = type_conflicts(plan, target);
+        if !conflicts.is_empty() {
+            return Err(Error::TypeConflicts { path: target.to_owned(), entries: conflicts });
+        }
+    }
+    Ok(state)
+}
+
+/// Writes every file of `plan` under `target`. Returns [`Error::Interrupted`] if `interrupted` is set before the
+/// files are moved into place.
+pub fn write(plan: &Plan, target: &Path, force: bool, interrupted: &AtomicBool) -> Result<(), Error> {
+    let state = check(plan, target, force)?;
+    let mut created_ancestors = CreatedFolders::default();
+    let result = write_checked(plan, target, &state, &mut created_ancestors, interrupted);
+    if result.is_err() {
+        created_ancestors.remove_all();
+    }
+    result
+}
+
+fn write_checked(
+    plan: &Plan,
+    target: &Path,
+    state: &TargetState,
+    created_ancestors: &mut CreatedFolders,
+    interrupted: &AtomicBool,
+) -> Result<(), Error> {
+    let parent = target.parent().ok_or_else(|| Error::io("write to", target, ErrorKind::InvalidInput.into()))?;
+    created_ancestors.create_all(parent)?;
+
+    let staging = tempfile::Builder::new()
+        .prefix(".scaffold-")
+        .tempdir_in(parent)
+        .map_err(|source| Error::io("create a temporary folder in", parent, source))?;
+    let staged_root = staging.path().join("project");
+    stage(plan, &staged_root, interrupted)?;
+
+    if interrupt::is_set(interrupted) {
+        return Err(Error::Interrupted);
+    }
+    match state {
+        TargetState::Missing => {
+            fs::rename(&staged_root, target).map_err(|source| Error::io("move the project into", target, source))
+        }
+        TargetState::Empty | TargetState::NotEmpty(_) => {
+            move_into_existing(plan, &staged_root, &staging.path().join("replaced"), target)
+        }
+    }
+}
+
+fn inspect(target: &Path) -> Result<TargetState, Error> {
+    match fs::metadata(target) {
+        Err(error) if error.kind() == ErrorKind::NotFound => Ok(TargetState::Missing),
+        Err(source) => Err(Error::io("inspect", target, source)),
+        Ok(metadata) if !metadata.is_dir() => Err(Error::TargetNotFolder { path: target.to_owned() }),
+        Ok(_) => {
+            let mut entries = Vec::new();
+            let reader = fs::read_dir(target).map_err(|source| Error::io("read", target, source))?;
+            for entry in reader {
+                let entry = entry.map_err(|source| Error::io("read", target, source))?;
+                entries.push(entry.file_name().to_string_lossy().into_owned());
+            }
+            entries.sort();
+            if entries.is_empty() { Ok(TargetState::Empty) } else { Ok(TargetState::NotEmpty(entries)) }
+        }
+    }
+}
+
+/// Lists planned paths that an existing entry of the wrong type blocks: a folder where a file goes, a file or
+/// symbolic link where a folder goes, or a symbolic link where a file goes, since writing through a link could
+/// leave the target folder.
+fn type_conflicts(plan: &Plan, target: &Path) -> Vec<String> {
+    let mut conflicts = BTreeSet::new();
+    for file in &plan.files {
+        let mut relative = PathBuf::new();
+        let components: Vec<&str> = file.path.split('/').collect();
+        for (index, component) in components.iter().enumerate() {
+            relative.push(component);
+            let Ok(metadata) = fs::symlink_metadata(target.join(&relative)) else {
+                break;
+            };
+            let is_last = index + 1 == components.len();
+            let display = relative.to_string_lossy().into_owned();
+            if metadata.file_type().is_symlink() {
+                conflicts.insert(format!("{display} (a symbolic link)"));
+                break;
+            }
+            if is_last && metadata.is_dir() {
+                conflicts.insert(format!("{display} (a folder where a file goes)"));
+            }
+            if !is_last && !metadata.is_dir() {
+                conflicts.insert(format!("{display} (a file where a folder goes)"));
+                break;
+            }
+        }
+    }
+    conflicts.into_iter().collect()
+}
+
+fn stage(plan: &Plan, root: &Path, interrupted: &AtomicBool) -> Result<(), Error> {
+    fs::create_dir(root).map_err(|source| Error::io("create", root, source))?;
+    for file in &plan.files {
+        if interrupt::is_set(interrupted) {
+            return Err(Error::Interrupted);
+        }
+        let path = root.join(&file.path);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).map_err(|source| Error::io("create", parent, source))?;
+        }
+        fs::write(&path, &file.contents).map_err(|source| Error::io("write", &path, source))?;
+        fs::set_permissions(&path, fs::Permissions::from_mode(file.mode))
+            .map_err(|source| Error::io("set permissions of", &path, source))?;
+    }
+    Ok(())
+}
+
+/// Moves staged files into an existing folder one by one, undoing every move if one fails.
+fn move_into_existing(plan: &Plan, staged_root: &Path, replaced_root: &Path, target: &Path) -> Result<(), Error> {
+    let mut undo = Undo::default();
+    for file in &plan.files {
+        if let Err(error) = move_one(&file.path, staged_root, replaced_root, target, &mut undo) {
+            undo.run();
+            return Err(error);
+        }
+    }
+    Ok(())
+}
+
+fn move_one(
+    relative: &str,
+    staged_root: &Path,
+    replaced_root: &Path,
+    target: &Path,
+    undo: &mut Undo,
+) -> Result<(), Error> {
+    let destination = target.join(relative);
+    if let Some(parent) = destination.parent() {
+        undo.folders.create_all(parent)?;
+    }
+    if fs::symlink_metadata(&destination).is_ok() {
+        let backup = replaced_root.join(relative);
+        if let Some(parent) = backup.parent() {
+            fs::create_dir_all(parent).map_err(|source| Error::io("create", parent, source))?;
+        }
+        fs::rename(&destination, &backup).map_err(|source| Error::io("move aside", &destination, source))?;
+        undo.replaced.push((backup, destination.clone()));
+    }
+    fs::rename(staged_root.join(relative), &destination)
+        .map_err(|source| Error::io("move into place", &destination, source))?;
+    undo.moved.push(destination);
+    Ok(())
+}
+
+/// The steps needed to take back a partial move into an existing folder.
+#[derive(Default)]
+struct Undo {
+    moved: Vec<PathBuf>,
+    /// Pairs of (backup, original location) for files that `--force` replaced.
+    replaced: Vec<(PathBuf, PathBuf)>,
+    folders: CreatedFolders,
+}
+
+impl Undo {
+    /// Best effort: errors here cannot be reported better than the error that caused the undo.
+    fn run(mut self) {
+        for path in self.moved.iter().rev() {
+            let _ = fs::remove_file(path);
+        }
+        for (backup, original) in self.replaced.iter().rev() {
+            let _ = fs::rename(backup, original);
+        }
+        self.folders.remove_all();
+    }
+}
+
+/// Folders this run created, so a failure can remove exactly those and nothing else.
+#[derive(Default)]
+struct CreatedFolders(Vec<PathBuf>);
+
+impl CreatedFolders {
+    /// Creates `path` and its missing ancestors, remembering each one created.
+    fn create_all(&mut self, path: &Path) -> Result<(), Error> {
+        let mut missing = Vec::new();
+        let mut current = Some(path);
+        while let Some(folder) = current {
+            if fs::symlink_metadata(folder).is_ok() {
+                break;
+            }
+            missing.push(folder.to_owned());
+            current = folder.parent();
+        }
+        for folder in missing.into_iter().rev() {
+            fs::create_dir(&folder).map_err(|source| Error::io("create the folder", &folder, source))?;
+            self.0.push(folder);
+        }
+        Ok(())
+    }
+
+    /// Removes the created folders, newest first; a folder that is no longer empty stays.
+    fn remove_all(&mut self) {
+        for folder in self.0.drain(..).rev() {
+            let _ = fs::remove_dir(folder);
+        }
+    }
+}

@@ -1,0 +1,381 @@
+//! Behaviour of `scaffold new` seen from the command line: exit codes, messages and what ends up on disk.
+
+mod support;
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+use std::sync::atomic::AtomicBool;
+use std::time::{Duration, Instant};
+
+use scaffold::error::Error;
+use scaffold::plan::Plan;
+use scaffold::spec::{Answers, Database, ProjectSpec};
+use support::{run, scaffold, tree};
+use tempfile::TempDir;
+
+fn new_in(cwd: &Path, args: &[&str]) -> (i32, String, String) {
+    let (output, stdout, stderr) = run(scaffold(cwd).arg("new").args(args));
+    (output.status.code().expect("exit code"), stdout, stderr)
+}
+
+/// Entries of `dir` ignoring the isolated git configuration the helpers put there.
+fn entries(dir: &Path) -> Vec<String> {
+    tree(dir).into_iter().filter(|entry| entry != ".test-gitconfig").collect()
+}
+
+#[test]
+fn non_empty_target_is_left_alone() {
+    let cwd = TempDir::new().unwrap();
+    fs::create_dir(cwd.path().join("x")).unwrap();
+    fs::write(cwd.path().join("x/notes.txt"), "keep\n").unwrap();
+
+    let (code, stdout, stderr) = new_in(cwd.path(), &["x", "--no-git"]);
+
+    assert_eq!(code, 73, "stderr: {stderr}");
+    assert!(stderr.contains("already exists and is not empty"), "{stderr}");
+    assert!(stderr.contains("  notes.txt"), "{stderr}");
+    assert!(stderr.contains("--force"), "{stderr}");
+    assert_eq!(stdout, "");
+    assert_eq!(entries(cwd.path()), ["x/", "x/notes.txt"]);
+    assert_eq!(fs::read_to_string(cwd.path().join("x/notes.txt")).unwrap(), "keep\n");
+}
+
+#[test]
+fn force_overwrites_and_keeps_other_files() {
+    let cwd = TempDir::new().unwrap();
+    let project = cwd.path().join("x");
+    fs::create_dir(&project).unwrap();
+    fs::write(project.join("notes.txt"), "keep\n").unwrap();
+    fs::write(project.join("README.md"), "old\n").unwrap();
+
+    let (code, _, stderr) = new_in(cwd.path(), &["x", "--force", "--no-git"]);
+
+    assert_eq!(code, 0, "stderr: {stderr}");
+    assert_eq!(fs::read_to_string(project.join("notes.txt")).unwrap(), "keep\n");
+    assert_ne!(fs::read_to_string(project.join("README.md")).unwrap(), "old\n");
+    assert!(project.join("go.mod").is_file());
+    let leftovers: Vec<String> = entries(cwd.path()).into_iter().filter(|e| e.starts_with(".scaffold-")).collect();
+    assert!(leftovers.is_empty(), "temporary folders left behind: {leftovers:?}");
+}
+
+#[test]
+fn force_rejects_folder_where_file_goes() {
+    let cwd = TempDir::new().unwrap();
+    let project = cwd.path().join("x");
+    fs::create_dir_all(project.join("go.mod")).unwrap();
+
+    let (code, _, stderr) = new_in(cwd.path(), &["x", "--force", "--no-git"]);
+
+    assert_eq!(code, 73, "stderr: {stderr}");
+    assert!(stderr.contains("go.mod (a folder where a file goes)"), "{stderr}");
+    assert_eq!(entries(cwd.path()), ["x/", "x/go.mod/"]);
+}
+
+#[test]
+fn empty_existing_folder_is_filled() {
+    let cwd = TempDir::new().unwrap();
+    fs::create_dir(cwd.path().join("x")).unwrap();
+
+    let (code, _, stderr) = new_in(cwd.path(), &["x", "--no-git"]);
+
+    assert_eq!(code, 0, "stderr: {stderr}");
+    assert!(cwd.path().join("x/cmd/server/main.go").is_file());
+}
+
+#[test]
+fn target_that_is_a_file_is_rejected() {
+    let cwd = TempDir::new().unwrap();
+    fs::write(cwd.path().join("x"), "file\n").unwrap();
+
+    let (code, _, stderr) = new_in(cwd.path(), &["x", "--no-git"]);
+
+    assert_eq!(code, 73, "stderr: {stderr}");
+    assert!(stderr.contains("is not a folder"), "{stderr}");
+}
+
+#[test]
+fn invalid_module_paths_exit_2_and_write_nothing() {
+    for (module, expected) in [
+        ("has space", "invalid module path `has space` given to `--module`: it contains a space"),
+        ("../x", "invalid module path `../x` given to `--module`: the path element `..` is a relative folder"),
+        ("/abs/x", "invalid module path `/abs/x` given to `--module`: it starts with `/`"),
+        (".hidden/x", "the path element `.hidden` starts with a dot"),
+        ("a\\b", "it contains a backslash"),
+    ] {
+        let cwd = TempDir::new().unwrap();
+        let (code, stdout, stderr) = new_in(cwd.path(), &["billing", "--module", module, "--no-git"]);
+        assert_eq!(code, 2, "--module {module:?}: stderr {stderr}");
+        assert!(stderr.contains(expected), "--module {module:?}: {stderr}");
+        assert_eq!(stdout, "");
+        assert!(entries(cwd.path()).is_empty(), "--module {module:?} wrote {:?}", entries(cwd.path()));
+    }
+}
+
+#[test]
+fn invalid_folder_name_suggests_module_flag() {
+    let cwd = TempDir::new().unwrap();
+
+    let (code, _, stderr) = new_in(cwd.path(), &["my service", "--no-git"]);
+
+    assert_eq!(code, 2, "stderr: {stderr}");
+    assert!(stderr.contains("the folder name `my service` is not a valid Go module path"), "{stderr}");
+    assert!(stderr.contains("--module example.com/my-service"), "{stderr}");
+    assert!(entries(cwd.path()).is_empty());
+}
+
+#[test]
+fn module_path_as_name_creates_last_segment() {
+    let cwd = TempDir::new().unwrap();
+
+    let (code, _, stderr) = new_in(cwd.path(), &["github.com/acme/billing", "--no-git"]);
+
+    assert_eq!(code, 0, "stderr: {stderr}");
+    assert!(!cwd.path().join("github.com").exists());
+    let go_mod = fs::read_to_string(cwd.path().join("billing/go.mod")).unwrap();
+    assert!(go_mod.starts_with("module github.com/acme/billing\n"), "{go_mod}");
+}
+
+#[test]
+fn dotted_folder_with_module_flag() {
+    let cwd = TempDir::new().unwrap();
+
+    let (code, _, stderr) = new_in(cwd.path(), &["my.service", "--module", "github.com/acme/my.service", "--no-git"]);
+
+    assert_eq!(code, 0, "stderr: {stderr}");
+    let go_mod = fs::read_to_string(cwd.path().join("my.service/go.mod")).unwrap();
+    assert!(go_mod.starts_with("module github.com/acme/my.service\n"), "{go_mod}");
+}
+
+#[test]
+fn mixed_case_module_kept_byte_for_byte() {
+    let cwd = TempDir::new().unwrap();
+
+    let (code, _, stderr) = new_in(cwd.path(), &["billing", "--module", "GitHub.com/Acme/Billing", "--no-git"]);
+
+    assert_eq!(code, 0, "stderr: {stderr}");
+    let main = fs::read_to_string(cwd.path().join("billing/cmd/server/main.go")).unwrap();
+    assert!(main.contains("\"GitHub.com/Acme/Billing/internal/"), "{main}");
+}
+
+#[test]
+fn nested_path_creates_missing_parents() {
+    let cwd = TempDir::new().unwrap();
+
+    let (code, stdout, stderr) = new_in(cwd.path(), &["./services/billing", "--no-git"]);
+
+    assert_eq!(code, 0, "stderr: {stderr}");
+    assert!(cwd.path().join("services/billing/go.mod").is_file());
+    assert!(stdout.contains("cd services/billing"), "{stdout}");
+}
+
+#[test]
+fn absolute_path_is_used_as_is() {
+    let cwd = TempDir::new().unwrap();
+    let elsewhere = TempDir::new().unwrap();
+    let target = elsewhere.path().join("orders");
+
+    let (code, _, stderr) = new_in(cwd.path(), &[target.to_str().unwrap(), "--no-git"]);
+
+    assert_eq!(code, 0, "stderr: {stderr}");
+    assert!(target.join("go.mod").is_file());
+    assert!(entries(cwd.path()).is_empty());
+}
+
+#[test]
+fn unwritable_parent_exits_1() {
+    let cwd = TempDir::new().unwrap();
+    let parent = cwd.path().join("locked");
+    fs::create_dir(&parent).unwrap();
+    let locked = lock_folder(&parent);
+    let target = if locked { parent.join("billing") } else { Path::new("/sys/scaffold-test-billing").to_owned() };
+
+    let (code, stdout, stderr) = new_in(cwd.path(), &[target.to_str().unwrap(), "--no-git"]);
+    if locked {
+        unlock_folder(&parent);
+    }
+
+    assert_eq!(code, 1, "stderr: {stderr}");
+    assert!(stderr.starts_with("error: failed to create a temporary folder in"), "{stderr}");
+    assert!(stderr.contains("ermission denied") || stderr.contains("not permitted"), "{stderr}");
+    assert_eq!(stdout, "");
+    assert!(!target.exists());
+    assert_eq!(entries(cwd.path()), ["locked/"]);
+}
+
+/// Makes `dir` unwritable for the current user: chmod for normal users, the immutable attribute for root (which
+/// ignores permission bits). Returns false when neither works, so the caller falls back to read-only sysfs.
+fn lock_folder(dir: &Path) -> bool {
+    let root = Command::new("id").arg("-u").output().map(|o| o.stdout == b"0\n").unwrap_or(false);
+    if !root {
+        use std::os::unix::fs::PermissionsExt;
+        fs::set_permissions(dir, fs::Permissions::from_mode(0o555)).unwrap();
+        return true;
+    }
+    Command::new("chattr").arg("+i").arg(dir).output().is_ok_and(|o| o.status.success())
+}
+
+fn unlock_folder(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let _ = Command::new("chattr").arg("-i").arg(dir).output();
+    let _ = fs::set_permissions(dir, fs::Permissions::from_mode(0o755));
+}
+
+#[test]
+fn closed_stdin_never_blocks() {
+    let cwd = TempDir::new().unwrap();
+    let started = Instant::now();
+
+    let (code, _, stderr) = new_in(cwd.path(), &["billing", "--no-git", "--yes"]);
+
+    assert_eq!(code, 0, "stderr: {stderr}");
+    assert!(started.elapsed() < Duration::from_secs(30), "took {:?}", started.elapsed());
+}
+
+#[test]
+fn missing_target_is_a_usage_error() {
+    let cwd = TempDir::new().unwrap();
+
+    let (code, _, stderr) = new_in(cwd.path(), &[]);
+
+    assert_eq!(code, 2, "stderr: {stderr}");
+    assert!(stderr.contains("<TARGET>"), "{stderr}");
+    assert!(entries(cwd.path()).is_empty());
+}
+
+#[test]
+fn dry_run_lists_files_and_writes_nothing() {
+    let cwd = TempDir::new().unwrap();
+
+    let (code, stdout, stderr) = new_in(cwd.path(), &["billing", "--dry-run"]);
+
+    assert_eq!(code, 0, "stderr: {stderr}");
+    assert!(stdout.starts_with("would write "), "{stdout}");
+    let go_mod_line = stdout.lines().find(|line| line.ends_with("  go.mod")).expect("go.mod listed");
+    let size: usize = go_mod_line.split_whitespace().next().unwrap().parse().unwrap();
+    assert!(size > 0, "{go_mod_line}");
+    assert!(stdout.ends_with("nothing was written (--dry-run)\n"), "{stdout}");
+    assert!(entries(cwd.path()).is_empty());
+}
+
+#[test]
+fn dry_run_reports_conflicts() {
+    let cwd = TempDir::new().unwrap();
+    fs::create_dir(cwd.path().join("x")).unwrap();
+    fs::write(cwd.path().join("x/notes.txt"), "keep\n").unwrap();
+
+    let (code, _, stderr) = new_in(cwd.path(), &["x", "--dry-run"]);
+
+    assert_eq!(code, 73, "stderr: {stderr}");
+    assert_eq!(entries(cwd.path()), ["x/", "x/notes.txt"]);
+}
+
+#[test]
+fn output_is_deterministic() {
+    let first = TempDir::new().unwrap();
+    let second = TempDir::new().unwrap();
+    let a = support::generate(first.path(), &["billing", "--db", "postgres"]);
+    let b = support::generate(second.path(), &["billing", "--db", "postgres"]);
+
+    let files = tree(&a);
+    assert_eq!(files, tree(&b));
+    for file in files.iter().filter(|file| !file.ends_with('/')) {
+        assert_eq!(fs::read(a.join(file)).unwrap(), fs::read(b.join(file)).unwrap(), "{file} differs");
+    }
+}
+
+#[test]
+fn every_text_file_ends_with_one_newline() {
+    for db in ["sqlite", "postgres"] {
+        let cwd = TempDir::new().unwrap();
+        let project = support::generate(cwd.path(), &["billing", "--db", db]);
+        for file in tree(&project).iter().filter(|file| !file.ends_with('/')) {
+            let bytes = fs::read(project.join(file)).unwrap();
+            assert!(bytes.ends_with(b"\n") && !bytes.ends_with(b"\n\n"), "{db}: {file} must end with one newline");
+            assert!(!bytes.contains(&b'\r'), "{db}: {file} contains a carriage return");
+        }
+    }
+}
+
+#[test]
+fn interrupted_write_leaves_nothing() {
+    let cwd = TempDir::new().unwrap();
+    let answers = Answers { target: "billing".into(), module: None, database: Database::Sqlite };
+    let spec = ProjectSpec::resolve(&answers, &cwd.path().join("a/b")).unwrap();
+    let plan = Plan::render(&spec).unwrap();
+
+    let result = scaffold::writer::write(&plan, &spec.target, false, &AtomicBool::new(true));
+
+    assert!(matches!(result, Err(Error::Interrupted)), "{result:?}");
+    assert_eq!(Error::Interrupted.exit_code(), 130);
+    assert!(tree(cwd.path()).is_empty(), "left behind: {:?}", tree(cwd.path()));
+}
+
+#[test]
+fn git_commits_generated_files() {
+    let cwd = TempDir::new().unwrap();
+
+    let (code, stdout, stderr) = new_in(cwd.path(), &["billing"]);
+
+    assert_eq!(code, 0, "stderr: {stderr}");
+    assert!(stdout.contains("git: created a repository with one commit"), "{stdout}");
+    let log = Command::new("git").args(["log", "--oneline"]).current_dir(cwd.path().join("billing")).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&log.stdout).lines().count(), 1);
+    let status =
+        Command::new("git").args(["status", "--porcelain"]).current_dir(cwd.path().join("billing")).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&status.stdout), "", "work tree should be clean");
+}
+
+#[test]
+fn git_without_identity_skips_commit() {
+    let cwd = TempDir::new().unwrap();
+    let empty_config = cwd.path().join("empty-gitconfig");
+    fs::write(&empty_config, "").unwrap();
+
+    let (output, stdout, stderr) = run(scaffold(cwd.path())
+        .args(["new", "billing"])
+        .env("GIT_CONFIG_GLOBAL", &empty_config)
+        .env("HOME", cwd.path())
+        .env("EMAIL", ""));
+
+    assert!(output.status.success(), "stderr: {stderr}");
+    assert!(stdout.contains("git: created a repository without a commit"), "{stdout}");
+    assert!(cwd.path().join("billing/.git").is_dir());
+}
+
+#[test]
+fn git_inside_work_tree_is_not_nested() {
+    let cwd = TempDir::new().unwrap();
+    let (init, _, init_err) = run(Command::new("git").args(["init", "-q"]).current_dir(cwd.path()));
+    assert!(init.status.success(), "{init_err}");
+
+    let (code, stdout, stderr) = new_in(cwd.path(), &["billing"]);
+
+    assert_eq!(code, 0, "stderr: {stderr}");
+    assert!(stdout.contains("git: no repository created, because the project is inside the work tree"), "{stdout}");
+    assert!(!cwd.path().join("billing/.git").exists());
+}
+
+#[test]
+fn no_git_flag_skips_git() {
+    let cwd = TempDir::new().unwrap();
+
+    let (code, stdout, _) = new_in(cwd.path(), &["billing", "--no-git"]);
+
+    assert_eq!(code, 0);
+    assert!(!stdout.contains("git:"), "{stdout}");
+    assert!(!cwd.path().join("billing/.git").exists());
+}
+
+#[test]
+fn missing_go_is_reported_not_fatal() {
+    let cwd = TempDir::new().unwrap();
+    let bin = cwd.path().join("bin");
+    fs::create_dir(&bin).unwrap();
+
+    let (output, stdout, stderr) = run(scaffold(cwd.path()).args(["new", "billing", "--no-git"]).env("PATH", &bin));
+
+    assert!(output.status.success(), "stderr: {stderr}");
+    assert!(stdout.contains("go: not found on PATH; install Go"), "{stdout}");
+    assert!(stdout.trim_end().ends_with("go test ./..."), "{stdout}");
+}

@@ -1,0 +1,179 @@
+//! Helpers shared by the integration tests: running the binary, the Go toolchain and the test PostgreSQL server.
+#![allow(dead_code)]
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+/// Environment variable with the URL of a PostgreSQL server the tests may create databases on; `.ci/run` sets it.
+pub const POSTGRES_URL_VAR: &str = "SCAFFOLD_TEST_POSTGRES_URL";
+
+/// Returns a command for the `scaffold` binary with git isolated from the developer's configuration.
+pub fn scaffold(cwd: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_scaffold"));
+    command.current_dir(cwd).stdin(Stdio::null());
+    isolate_git(&mut command, cwd);
+    command
+}
+
+/// Points git at an empty global configuration with a fixed identity, so tests never depend on the machine.
+pub fn isolate_git(command: &mut Command, home: &Path) {
+    let config = home.join(".test-gitconfig");
+    if !config.exists() {
+        fs::write(&config, "[user]\n\tname = Scaffold Test\n\temail = test@example.com\n").unwrap();
+    }
+    command
+        .env("GIT_CONFIG_GLOBAL", &config)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env_remove("GIT_AUTHOR_NAME")
+        .env_remove("GIT_AUTHOR_EMAIL")
+        .env_remove("GIT_COMMITTER_NAME")
+        .env_remove("GIT_COMMITTER_EMAIL")
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_WORK_TREE");
+}
+
+/// Runs `command` and returns its output, with stdout and stderr decoded.
+pub fn run(command: &mut Command) -> (Output, String, String) {
+    let output = command.output().expect("failed to start the command");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    (output, stdout, stderr)
+}
+
+/// Runs `scaffold new ARGS --no-git` in `cwd`, asserts success and returns the project folder.
+pub fn generate(cwd: &Path, args: &[&str]) -> PathBuf {
+    let (output, stdout, stderr) = run(scaffold(cwd).arg("new").args(args).arg("--no-git"));
+    assert!(output.status.success(), "scaffold new {args:?} failed\nstdout:\n{stdout}\nstderr:\n{stderr}");
+    let target = args.first().expect("a target argument");
+    let folder = target.rsplit('/').next().unwrap();
+    let path = if Path::new(target).is_absolute() || target.starts_with('.') {
+        cwd.join(target)
+    } else {
+        cwd.join(folder)
+    };
+    assert!(path.is_dir(), "{} was not created", path.display());
+    path
+}
+
+/// Lists every file and folder under `root`, relative and sorted, for asserting what a run wrote.
+pub fn tree(root: &Path) -> Vec<String> {
+    let mut out = Vec::new();
+    walk(root, root, &mut out);
+    out.sort();
+    out
+}
+
+fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries {
+        let path = entry.unwrap().path();
+        let relative = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+        if path.is_dir() && !path.is_symlink() {
+            out.push(format!("{relative}/"));
+            walk(root, &path, out);
+        } else {
+            out.push(relative);
+        }
+    }
+}
+
+/// Returns the `go` command, failing the test with instructions when Go is not installed.
+pub fn go() -> Command {
+    let probe = Command::new("go").arg("version").output();
+    match probe {
+        Ok(output) if output.status.success() => {}
+        _ => panic!(
+            "the Go toolchain is required for this test but `go version` failed; install Go {} or newer, or run \
+             .ci/run, which checks the whole setup",
+            scaffold::context::GO_VERSION
+        ),
+    }
+    let mut command = Command::new("go");
+    command.env("GOFLAGS", "-mod=readonly").env("GOTOOLCHAIN", "local").stdin(Stdio::null());
+    command
+}
+
+/// Runs `go ARGS` in `project`, asserting success, and returns stdout.
+pub fn go_ok(project: &Path, args: &[&str], env: &[(&str, &str)]) -> String {
+    let mut command = go();
+    command.current_dir(project).args(args);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let (output, stdout, stderr) = run(&mut command);
+    assert!(
+        output.status.success(),
+        "`go {}` failed in {}\nstdout:\n{stdout}\nstderr:\n{stderr}",
+        args.join(" "),
+        project.display()
+    );
+    stdout
+}
+
+/// Returns the test PostgreSQL server's URL, failing the test with instructions when it is not configured.
+pub fn postgres_url() -> String {
+    std::env::var(POSTGRES_URL_VAR).unwrap_or_else(|_| {
+        panic!(
+            "{POSTGRES_URL_VAR} is not set; these tests need a PostgreSQL server whose role may create databases. \
+             Run .ci/run, or `source .ci/services.sh && install_debian_packages && start_postgres` before cargo test"
+        )
+    })
+}
+
+/// A database created for one test on the test server and dropped when this value is dropped.
+pub struct TempPostgresDatabase {
+    admin_url: String,
+    pub name: String,
+    pub url: String,
+}
+
+impl TempPostgresDatabase {
+    pub fn create(prefix: &str) -> Self {
+        let admin_url = postgres_url();
+        let name = format!("{prefix}_{}_{}", std::process::id(), unique_suffix());
+        psql(&admin_url, &format!("CREATE DATABASE {name}"));
+        let url = replace_database(&admin_url, &name);
+        Self { admin_url, name, url }
+    }
+}
+
+impl Drop for TempPostgresDatabase {
+    fn drop(&mut self) {
+        let _ = Command::new("psql")
+            .arg(&self.admin_url)
+            .args(["-q", "-c", &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)])
+            .stdin(Stdio::null())
+            .output();
+    }
+}
+
+fn psql(url: &str, sql: &str) {
+    let output = Command::new("psql")
+        .arg(url)
+        .args(["-q", "-v", "ON_ERROR_STOP=1", "-c", sql])
+        .stdin(Stdio::null())
+        .output()
+        .expect("psql is required for the PostgreSQL tests; run .ci/run or install postgresql-client");
+    assert!(output.status.success(), "psql `{sql}` failed: {}", String::from_utf8_lossy(&output.stderr));
+}
+
+/// Swaps the database name in a `postgres://user:pass@host:port/name?query` URL.
+fn replace_database(url: &str, name: &str) -> String {
+    let (base, query) = url.split_once('?').map_or((url, None), |(base, query)| (base, Some(query)));
+    let slash = base.rfind('/').expect("the PostgreSQL URL has no database name");
+    let mut out = format!("{}/{name}", &base[..slash]);
+    if let Some(query) = query {
+        out.push('?');
+        out.push_str(query);
+    }
+    out
+}
+
+fn unique_suffix() -> u64 {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static NEXT: AtomicU64 = AtomicU64::new(0);
+    NEXT.fetch_add(1, Ordering::SeqCst)
+}
