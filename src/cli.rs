@@ -6,7 +6,11 @@ use clap::{Args, Parser, Subcommand};
 use crate::spec::Database;
 
 #[derive(Debug, Parser)]
-#[command(name = "scaffold", version, about = "Generate production-grade Go backend services")]
+#[command(
+    name = "scaffold",
+    version,
+    about = "Generate production-grade Go backend services"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

@@ -31,21 +31,34 @@ pub enum Error {
     Interrupted,
 
     #[error("failed to render template `{template}`: {source}")]
-    Render { template: &'static str, source: askama::Error },
+    Render {
+        template: &'static str,
+        source: askama::Error,
+    },
 
     #[error("failed to {action} `{}`: {source}", path.display())]
-    Io { action: &'static str, path: PathBuf, source: io::Error },
+    Io {
+        action: &'static str,
+        path: PathBuf,
+        source: io::Error,
+    },
 }
 
 impl Error {
     pub fn io(action: &'static str, path: impl Into<PathBuf>, source: io::Error) -> Self {
-        Self::Io { action, path: path.into(), source }
+        Self::Io {
+            action,
+            path: path.into(),
+            source,
+        }
     }
 
     pub fn exit_code(&self) -> u8 {
         match self {
             Self::InvalidInput(_) => EXIT_INVALID_INPUT,
-            Self::TargetNotEmpty { .. } | Self::TargetNotFolder { .. } | Self::TypeConflicts { .. } => EXIT_CONFLICT,
+            Self::TargetNotEmpty { .. }
+            | Self::TargetNotFolder { .. }
+            | Self::TypeConflicts { .. } => EXIT_CONFLICT,
             Self::Interrupted => EXIT_INTERRUPTED,
             Self::Render { .. } | Self::Io { .. } => EXIT_FAILURE,
         }
@@ -55,7 +68,11 @@ impl Error {
 /// Formats at most 20 entries, one per indented line, so a huge folder does not flood the terminal.
 fn list_entries(entries: &[String]) -> String {
     const SHOWN: usize = 20;
-    let mut lines: Vec<String> = entries.iter().take(SHOWN).map(|entry| format!("  {entry}")).collect();
+    let mut lines: Vec<String> = entries
+        .iter()
+        .take(SHOWN)
+        .map(|entry| format!("  {entry}"))
+        .collect();
     if entries.len() > SHOWN {
         lines.push(format!("  ... and {} more", entries.len() - SHOWN));
     }

@@ -50,14 +50,25 @@ pub fn init_and_commit(project: &Path) -> GitOutcome {
         return GitOutcome::Failed(message);
     }
     // useConfigOnly stops git from inventing an identity from the host name.
-    let identity = git(project, &["-c", "user.useConfigOnly=true", "var", "GIT_AUTHOR_IDENT"]);
+    let identity = git(
+        project,
+        &["-c", "user.useConfigOnly=true", "var", "GIT_AUTHOR_IDENT"],
+    );
     if !identity.is_ok_and(|output| output.status.success()) {
         return GitOutcome::InitializedWithoutIdentity;
     }
     let message = format!("Initial commit from scaffold {}", env!("CARGO_PKG_VERSION"));
     let steps: [&[&str]; 2] = [
         &["add", "--all"],
-        &["-c", "user.useConfigOnly=true", "commit", "--quiet", "--no-verify", "--message", &message],
+        &[
+            "-c",
+            "user.useConfigOnly=true",
+            "commit",
+            "--quiet",
+            "--no-verify",
+            "--message",
+            &message,
+        ],
     ];
     for args in steps {
         if let Err(message) = run(project, args) {
@@ -68,7 +79,8 @@ pub fn init_and_commit(project: &Path) -> GitOutcome {
 }
 
 fn run(project: &Path, args: &[&str]) -> Result<(), String> {
-    let output = git(project, args).map_err(|error| format!("`git {}` failed: {error}", args.join(" ")))?;
+    let output =
+        git(project, args).map_err(|error| format!("`git {}` failed: {error}", args.join(" ")))?;
     if output.status.success() {
         return Ok(());
     }

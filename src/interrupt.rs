@@ -5,7 +5,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
-/// Installs the SIGINT/SIGTERM handler once and returns the flag it sets.
+/// Installs the Ctrl-C (SIGINT) handler once and returns the flag it sets.
 pub fn install() -> &'static AtomicBool {
     // Installing twice fails; the first handler already sets the same flag, so the error is irrelevant.
     let _ = ctrlc::set_handler(|| INTERRUPTED.store(true, Ordering::SeqCst));

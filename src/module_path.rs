@@ -15,8 +15,8 @@ const RESERVED_PATHS: &[&str] = &["go", "toolchain"];
 
 /// Element names that Windows reserves, compared case-insensitively with the part before the first dot.
 const WINDOWS_RESERVED: &[&str] = &[
-    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8", "COM9", "LPT1",
-    "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
+    "CON", "PRN", "AUX", "NUL", "COM1", "COM2", "COM3", "COM4", "COM5", "COM6", "COM7", "COM8",
+    "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
 ];
 
 impl ModulePath {
@@ -80,7 +80,9 @@ fn describe_bad_char(c: char) -> String {
 
 fn check_element(element: &str) -> Result<(), String> {
     if element.chars().all(|c| c == '.') {
-        return Err(format!("the path element `{element}` is a relative folder reference"));
+        return Err(format!(
+            "the path element `{element}` is a relative folder reference"
+        ));
     }
     if element.starts_with('.') {
         return Err(format!("the path element `{element}` starts with a dot"));
@@ -89,11 +91,18 @@ fn check_element(element: &str) -> Result<(), String> {
         return Err(format!("the path element `{element}` ends with a dot"));
     }
     if has_short_name_suffix(element) {
-        return Err(format!("the path element `{element}` ends with `~` and digits, like a Windows short name"));
+        return Err(format!(
+            "the path element `{element}` ends with `~` and digits, like a Windows short name"
+        ));
     }
     let stem = element.split('.').next().unwrap_or(element);
-    if WINDOWS_RESERVED.iter().any(|reserved| reserved.eq_ignore_ascii_case(stem)) {
-        return Err(format!("the path element `{element}` is a reserved file name on Windows"));
+    if WINDOWS_RESERVED
+        .iter()
+        .any(|reserved| reserved.eq_ignore_ascii_case(stem))
+    {
+        return Err(format!(
+            "the path element `{element}` is a reserved file name on Windows"
+        ));
     }
     Ok(())
 }
@@ -155,7 +164,10 @@ mod tests {
             ("toolchain", "reserved"),
         ] {
             let error = ModulePath::parse(value).expect_err(value);
-            assert!(error.contains(reason), "{value}: {error:?} should mention {reason:?}");
+            assert!(
+                error.contains(reason),
+                "{value}: {error:?} should mention {reason:?}"
+            );
         }
     }
 }

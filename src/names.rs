@@ -35,7 +35,12 @@ impl ProjectNames {
         if !database.starts_with(|c: char| c.is_ascii_alphabetic()) {
             database.insert_str(0, "db_");
         }
-        Ok(Self { folder: folder.to_owned(), module_path, app, database })
+        Ok(Self {
+            folder: folder.to_owned(),
+            module_path,
+            app,
+            database,
+        })
     }
 }
 
@@ -43,7 +48,8 @@ impl ProjectNames {
 fn ascii_only(kebab: &str) -> String {
     let mut out = String::with_capacity(kebab.len());
     for c in kebab.chars() {
-        let keep = c.is_ascii_lowercase() || c.is_ascii_digit() || (c == '-' && !out.ends_with('-'));
+        let keep =
+            c.is_ascii_lowercase() || c.is_ascii_digit() || (c == '-' && !out.ends_with('-'));
         if keep {
             out.push(c);
         }
@@ -80,7 +86,8 @@ mod tests {
 
     #[test]
     fn rejects_folder_without_ascii() {
-        let error = ProjectNames::derive("日本", ModulePath::parse("example.com/x").unwrap()).unwrap_err();
+        let error =
+            ProjectNames::derive("日本", ModulePath::parse("example.com/x").unwrap()).unwrap_err();
         assert!(error.contains("no ASCII letters or digits"), "{error}");
     }
 }

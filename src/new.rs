@@ -14,8 +14,17 @@ use crate::toolchain::GoToolchain;
 use crate::writer;
 
 /// Runs `scaffold new`, printing results to `out`. `cwd` resolves relative targets.
-pub fn run(args: &NewArgs, cwd: &Path, out: &mut dyn Write, interrupted: &AtomicBool) -> Result<(), Error> {
-    let answers = Answers { target: args.target.clone(), module: args.module.clone(), database: args.db };
+pub fn run(
+    args: &NewArgs,
+    cwd: &Path,
+    out: &mut dyn Write,
+    interrupted: &AtomicBool,
+) -> Result<(), Error> {
+    let answers = Answers {
+        target: args.target.clone(),
+        module: args.module.clone(),
+        database: args.db,
+    };
     let spec = ProjectSpec::resolve(&answers, cwd)?;
     let plan = Plan::render(&spec)?;
 
@@ -35,8 +44,19 @@ fn stdout_error(source: io::Error) -> Error {
 }
 
 fn print_dry_run(plan: &Plan, spec: &ProjectSpec, out: &mut dyn Write) -> io::Result<()> {
-    let width = plan.files.iter().map(|file| file.contents.len().to_string().len()).max().unwrap_or(1);
-    writeln!(out, "would write {} files ({} bytes) to {}", plan.files.len(), plan.total_bytes(), spec.target.display())?;
+    let width = plan
+        .files
+        .iter()
+        .map(|file| file.contents.len().to_string().len())
+        .max()
+        .unwrap_or(1);
+    writeln!(
+        out,
+        "would write {} files ({} bytes) to {}",
+        plan.files.len(),
+        plan.total_bytes(),
+        spec.target.display()
+    )?;
     for file in &plan.files {
         writeln!(out, "  {:>width$}  {}", file.contents.len(), file.path)?;
     }

@@ -27,9 +27,14 @@ impl Plan {
     pub fn render(spec: &ProjectSpec) -> Result<Self, Error> {
         let context = Context::new(spec);
         let mut files = Vec::with_capacity(BUILT_IN.len());
-        for template in BUILT_IN {
-            let text = (template.render)(&context)
-                .map_err(|source| Error::Render { template: template.path, source })?;
+        for template in BUILT_IN
+            .iter()
+            .filter(|template| (template.applies)(&context))
+        {
+            let text = (template.render)(&context).map_err(|source| Error::Render {
+                template: template.path,
+                source,
+            })?;
             files.push(PlannedFile {
                 path: template.path.to_owned(),
                 contents: with_one_final_newline(text).into_bytes(),

@@ -49,7 +49,9 @@ impl ProjectSpec {
     pub fn resolve(answers: &Answers, cwd: &Path) -> Result<Self, Error> {
         let target_arg = answers.target.as_str();
         if target_arg.trim().is_empty() {
-            return Err(Error::InvalidInput("the project name is empty; pass a folder name such as `billing`".into()));
+            return Err(Error::InvalidInput(
+                "the project name is empty; pass a folder name such as `billing`".into(),
+            ));
         }
 
         let named_by_module = looks_like_module_path(target_arg, cwd);
@@ -70,7 +72,11 @@ impl ProjectSpec {
             .map_err(|reason| Error::InvalidInput(module_source.message(&module_value, &reason)))?;
 
         let names = ProjectNames::derive(&folder, module_path).map_err(Error::InvalidInput)?;
-        Ok(Self { target, names, database: answers.database })
+        Ok(Self {
+            target,
+            names,
+            database: answers.database,
+        })
     }
 }
 
@@ -98,10 +104,20 @@ impl ModuleSource {
 fn suggest_module_element(folder: &str) -> String {
     let cleaned: String = folder
         .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c.to_ascii_lowercase() } else { '-' })
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
         .collect();
     let cleaned = cleaned.trim_matches('-');
-    if cleaned.is_empty() { "service".to_owned() } else { cleaned.to_owned() }
+    if cleaned.is_empty() {
+        "service".to_owned()
+    } else {
+        cleaned.to_owned()
+    }
 }
 
 /// Reports whether `arg` names a module path like `github.com/acme/billing` rather than a folder.
@@ -109,7 +125,11 @@ fn suggest_module_element(folder: &str) -> String {
 /// A relative path with a slash whose first element contains a dot is read as a module path, unless that first
 /// element is an existing folder (`./` or an absolute path always means a folder).
 fn looks_like_module_path(arg: &str, cwd: &Path) -> bool {
-    if arg.starts_with('.') || arg.starts_with('/') || arg.starts_with('~') || Path::new(arg).is_absolute() {
+    if arg.starts_with('.')
+        || arg.starts_with('/')
+        || arg.starts_with('~')
+        || Path::new(arg).is_absolute()
+    {
         return false;
     }
     let Some((first, _)) = arg.split_once('/') else {
@@ -149,8 +169,11 @@ mod tests {
     use super::*;
 
     fn resolve(target: &str, module: Option<&str>) -> Result<ProjectSpec, Error> {
-        let answers =
-            Answers { target: target.into(), module: module.map(Into::into), database: Database::Sqlite };
+        let answers = Answers {
+            target: target.into(),
+            module: module.map(Into::into),
+            database: Database::Sqlite,
+        };
         ProjectSpec::resolve(&answers, Path::new("/work/here"))
     }
 
@@ -192,7 +215,10 @@ mod tests {
         let Err(Error::InvalidInput(message)) = resolve("has space", None) else {
             panic!("expected invalid input");
         };
-        assert!(message.contains("`--module example.com/has-space`"), "{message}");
+        assert!(
+            message.contains("`--module example.com/has-space`"),
+            "{message}"
+        );
     }
 
     #[test]
@@ -200,7 +226,10 @@ mod tests {
         let Err(Error::InvalidInput(message)) = resolve("billing", Some("../x")) else {
             panic!("expected invalid input");
         };
-        assert!(message.starts_with("invalid module path `../x` given to `--module`"), "{message}");
+        assert!(
+            message.starts_with("invalid module path `../x` given to `--module`"),
+            "{message}"
+        );
     }
 
     #[test]

@@ -19,10 +19,16 @@ pub struct BuiltIn {
     /// Path relative to both `templates/` and the generated project's root.
     pub path: &'static str,
     pub render: fn(&Context) -> askama::Result<String>,
+    /// Whether the project gets this file at all; most templates apply to every project.
+    pub applies: fn(&Context) -> bool,
+}
+
+fn always(_: &Context) -> bool {
+    true
 }
 
 macro_rules! built_in_templates {
-    ($($type_name:ident = $path:literal $(with $syntax:literal)?;)*) => {
+    ($($type_name:ident = $path:literal $(with $syntax:literal)? $(if $applies:ident)?;)*) => {
         $(
             #[derive(askama::Template)]
             #[template(path = $path, escape = "none" $(, syntax = $syntax)?)]
@@ -39,13 +45,54 @@ macro_rules! built_in_templates {
 
         /// Every built-in template, sorted by path.
         pub static BUILT_IN: &[BuiltIn] = &[
-            $(BuiltIn { path: $path, render: |context| askama::Template::render(&$type_name(context)) },)*
+            $(BuiltIn {
+                path: $path,
+                render: |context| askama::Template::render(&$type_name(context)),
+                applies: built_in_templates!(@applies $($applies)?),
+            },)*
         ];
     };
+    (@applies) => { always };
+    (@applies $applies:ident) => { $applies };
 }
 
 built_in_templates! {
-    GitHubWorkflow = ".github/workflows/ci.yml" with "alt";
+    Dockerignore = ".dockerignore";
+    EnvExample = ".env.example";
+    Gitattributes = ".gitattributes";
+    GithubWorkflowsCiYml = ".github/workflows/ci.yml" with "alt";
+    Gitignore = ".gitignore";
+    Dockerfile = "Dockerfile";
+    Makefile = "Makefile";
+    ReadmeMd = "README.md";
+    CmdServerMainGo = "cmd/server/main.go";
+    CmdServerMainTestGo = "cmd/server/main_test.go";
+    DockerComposeYml = "docker-compose.yml" with "alt";
+    GoMod = "go.mod";
+    GoSum = "go.sum";
+    InternalApiApiTestGo = "internal/api/api_test.go";
+    InternalApiDecodeGo = "internal/api/decode.go";
+    InternalApiHealthGo = "internal/api/health.go";
+    InternalApiProblemGo = "internal/api/problem.go";
+    InternalApiRoutesGo = "internal/api/routes.go";
+    InternalApiServerGo = "internal/api/server.go";
+    InternalApiUsersGo = "internal/api/users.go";
+    InternalConfigConfigGo = "internal/config/config.go";
+    InternalConfigConfigTestGo = "internal/config/config_test.go";
+    InternalMiddlewareAccesslogGo = "internal/middleware/accesslog.go";
+    InternalMiddlewareMiddlewareTestGo = "internal/middleware/middleware_test.go";
+    InternalMiddlewareRecoverGo = "internal/middleware/recover.go";
+    InternalMiddlewareRequestidGo = "internal/middleware/requestid.go";
+    InternalRepositoryDbGo = "internal/repository/db.go";
+    InternalRepositoryOpenGo = "internal/repository/open.go";
+    InternalRepositoryUsersGo = "internal/repository/users.go";
+    InternalRepositoryUsersTestGo = "internal/repository/users_test.go";
+    InternalServiceUserGo = "internal/service/user.go";
+    InternalServiceUsersGo = "internal/service/users.go";
+    InternalServiceUsersTestGo = "internal/service/users_test.go";
+    InternalTestdbTestdbGo = "internal/testdb/testdb.go";
+    Migrations00001CreateUsersSql = "migrations/00001_create_users.sql";
+    MigrationsMigrationsGo = "migrations/migrations.go";
 }
 
 #[cfg(test)]

@@ -25,7 +25,11 @@ impl GoToolchain {
             return Self::Missing;
         };
         let text = String::from_utf8_lossy(&output.stdout);
-        match text.split_whitespace().nth(2).and_then(|word| word.strip_prefix("go")) {
+        match text
+            .split_whitespace()
+            .nth(2)
+            .and_then(|word| word.strip_prefix("go"))
+        {
             Some(found) => Self::classify(found),
             None => Self::Missing,
         }
@@ -60,7 +64,11 @@ fn parse(version: &str) -> (u32, u32, u32) {
         let digits: String = part.chars().take_while(char::is_ascii_digit).collect();
         digits.parse().unwrap_or(0)
     });
-    (numbers.next().unwrap_or(0), numbers.next().unwrap_or(0), numbers.next().unwrap_or(0))
+    (
+        numbers.next().unwrap_or(0),
+        numbers.next().unwrap_or(0),
+        numbers.next().unwrap_or(0),
+    )
 }
 
 #[cfg(test)]
@@ -69,10 +77,25 @@ mod tests {
 
     #[test]
     fn classifies_versions() {
-        assert_eq!(GoToolchain::classify(GO_VERSION), GoToolchain::Suitable(GO_VERSION.into()));
-        assert_eq!(GoToolchain::classify("1.99.0"), GoToolchain::Suitable("1.99.0".into()));
-        assert_eq!(GoToolchain::classify("1.27rc1"), GoToolchain::Suitable("1.27rc1".into()));
-        assert_eq!(GoToolchain::classify("1.22.5"), GoToolchain::TooOld("1.22.5".into()));
-        assert_eq!(GoToolchain::classify("1.26"), GoToolchain::TooOld("1.26".into()));
+        assert_eq!(
+            GoToolchain::classify(GO_VERSION),
+            GoToolchain::Suitable(GO_VERSION.into())
+        );
+        assert_eq!(
+            GoToolchain::classify("1.99.0"),
+            GoToolchain::Suitable("1.99.0".into())
+        );
+        assert_eq!(
+            GoToolchain::classify("1.27rc1"),
+            GoToolchain::Suitable("1.27rc1".into())
+        );
+        assert_eq!(
+            GoToolchain::classify("1.22.5"),
+            GoToolchain::TooOld("1.22.5".into())
+        );
+        assert_eq!(
+            GoToolchain::classify("1.26"),
+            GoToolchain::TooOld("1.26".into())
+        );
     }
 }

@@ -30,11 +30,17 @@ pub fn check(plan: &Plan, target: &Path, force: bool) -> Result<TargetState, Err
     let state = inspect(target)?;
     if let TargetState::NotEmpty(entries) = &state {
         if !force {
-            return Err(Error::TargetNotEmpty { path: target.to_owned(), entries: entries.clone() });
+            return Err(Error::TargetNotEmpty {
+                path: target.to_owned(),
+                entries: entries.clone(),
+            });
         }
         let conflicts = type_conflicts(plan, target);
         if !conflicts.is_empty() {
-            return Err(Error::TypeConflicts { path: target.to_owned(), entries: conflicts });
+            return Err(Error::TypeConflicts {
+                path: target.to_owned(),
+                entries: conflicts,
+            });
         }
     }
     Ok(state)
@@ -42,7 +48,12 @@ pub fn check(plan: &Plan, target: &Path, force: bool) -> Result<TargetState, Err
 
 /// Writes every file of `plan` under `target`. Returns [`Error::Interrupted`] if `interrupted` is set before the
 /// files are moved into place.
-pub fn write(plan: &Plan, target: &Path, force: bool, interrupted: &AtomicBool) -> Result<(), Error> {
+pub fn write(
+    plan: &Plan,
+    target: &Path,
+    force: bool,
+    interrupted: &AtomicBool,
+) -> Result<(), Error> {
     let state = check(plan, target, force)?;
     let mut created_ancestors = CreatedFolders::default();
     let result = write_checked(plan, target, &state, &mut created_ancestors, interrupted);
@@ -59,7 +70,9 @@ fn write_checked(
     created_ancestors: &mut CreatedFolders,
     interrupted: &AtomicBool,
 ) -> Result<(), Error> {
-    let parent = target.parent().ok_or_else(|| Error::io("write to", target, ErrorKind::InvalidInput.into()))?;
+    let parent = target
+        .parent()
+        .ok_or_else(|| Error::io("write to", target, ErrorKind::InvalidInput.into()))?;
     created_ancestors.create_all(parent)?;
 
     let staging = tempfile::Builder::new()
@@ -73,9 +86,8 @@ fn write_checked(
         return Err(Error::Interrupted);
     }
     match state {
-        TargetState::Missing => {
-            fs::rename(&staged_root, target).map_err(|source| Error::io("move the project into", target, source))
-        }
+        TargetState::Missing => fs::rename(&staged_root, target)
+            .map_err(|source| Error::io("move the project into", target, source)),
         TargetState::Empty | TargetState::NotEmpty(_) => {
             move_into_existing(plan, &staged_root, &staging.path().join("replaced"), target)
         }
@@ -86,16 +98,23 @@ fn inspect(target: &Path) -> Result<TargetState, Error> {
     match fs::metadata(target) {
         Err(error) if error.kind() == ErrorKind::NotFound => Ok(TargetState::Missing),
         Err(source) => Err(Error::io("inspect", target, source)),
-        Ok(metadata) if !metadata.is_dir() => Err(Error::TargetNotFolder { path: target.to_owned() }),
+        Ok(metadata) if !metadata.is_dir() => Err(Error::TargetNotFolder {
+            path: target.to_owned(),
+        }),
         Ok(_) => {
             let mut entries = Vec::new();
-            let reader = fs::read_dir(target).map_err(|source| Error::io("read", target, source))?;
+            let reader =
+                fs::read_dir(target).map_err(|source| Error::io("read", target, source))?;
             for entry in reader {
                 let entry = entry.map_err(|source| Error::io("read", target, source))?;
                 entries.push(entry.file_name().to_string_lossy().into_owned());
             }
             entries.sort();
-            if entries.is_empty() { Ok(TargetState::Empty) } else { Ok(TargetState::NotEmpty(entries)) }
+            if entries.is_empty() {
+                Ok(TargetState::Empty)
+            } else {
+                Ok(TargetState::NotEmpty(entries))
+            }
         }
     }
 }
@@ -149,7 +168,12 @@ fn stage(plan: &Plan, root: &Path, interrupted: &AtomicBool) -> Result<(), Error
 }
 
 /// Moves staged files into an existing folder one by one, undoing every move if one fails.
-fn move_into_existing(plan: &Plan, staged_root: &Path, replaced_root: &Path, target: &Path) -> Result<(), Error> {
+fn move_into_existing(
+    plan: &Plan,
+    staged_root: &Path,
+    replaced_root: &Path,
+    target: &Path,
+) -> Result<(), Error> {
     let mut undo = Undo::default();
     for file in &plan.files {
         if let Err(error) = move_one(&file.path, staged_root, replaced_root, target, &mut undo) {
@@ -176,7 +200,8 @@ fn move_one(
         if let Some(parent) = backup.parent() {
             fs::create_dir_all(parent).map_err(|source| Error::io("create", parent, source))?;
         }
-        fs::rename(&destination, &backup).map_err(|source| Error::io("move aside", &destination, source))?;
+        fs::rename(&destination, &backup)
+            .map_err(|source| Error::io("move aside", &destination, source))?;
         undo.replaced.push((backup, destination.clone()));
     }
     fs::rename(staged_root.join(relative), &destination)
@@ -224,7 +249,8 @@ impl CreatedFolders {
             current = folder.parent();
         }
         for folder in missing.into_iter().rev() {
-            fs::create_dir(&folder).map_err(|source| Error::io("create the folder", &folder, source))?;
+            fs::create_dir(&folder)
+                .map_err(|source| Error::io("create the folder", &folder, source))?;
             self.0.push(folder);
         }
         Ok(())

@@ -21,7 +21,10 @@ fn new_in(cwd: &Path, args: &[&str]) -> (i32, String, String) {
 
 /// Entries of `dir` ignoring the isolated git configuration the helpers put there.
 fn entries(dir: &Path) -> Vec<String> {
-    tree(dir).into_iter().filter(|entry| entry != ".test-gitconfig").collect()
+    tree(dir)
+        .into_iter()
+        .filter(|entry| entry != ".test-gitconfig")
+        .collect()
 }
 
 #[test]
@@ -33,12 +36,18 @@ fn non_empty_target_is_left_alone() {
     let (code, stdout, stderr) = new_in(cwd.path(), &["x", "--no-git"]);
 
     assert_eq!(code, 73, "stderr: {stderr}");
-    assert!(stderr.contains("already exists and is not empty"), "{stderr}");
+    assert!(
+        stderr.contains("already exists and is not empty"),
+        "{stderr}"
+    );
     assert!(stderr.contains("  notes.txt"), "{stderr}");
     assert!(stderr.contains("--force"), "{stderr}");
     assert_eq!(stdout, "");
     assert_eq!(entries(cwd.path()), ["x/", "x/notes.txt"]);
-    assert_eq!(fs::read_to_string(cwd.path().join("x/notes.txt")).unwrap(), "keep\n");
+    assert_eq!(
+        fs::read_to_string(cwd.path().join("x/notes.txt")).unwrap(),
+        "keep\n"
+    );
 }
 
 #[test]
@@ -52,11 +61,23 @@ fn force_overwrites_and_keeps_other_files() {
     let (code, _, stderr) = new_in(cwd.path(), &["x", "--force", "--no-git"]);
 
     assert_eq!(code, 0, "stderr: {stderr}");
-    assert_eq!(fs::read_to_string(project.join("notes.txt")).unwrap(), "keep\n");
-    assert_ne!(fs::read_to_string(project.join("README.md")).unwrap(), "old\n");
+    assert_eq!(
+        fs::read_to_string(project.join("notes.txt")).unwrap(),
+        "keep\n"
+    );
+    assert_ne!(
+        fs::read_to_string(project.join("README.md")).unwrap(),
+        "old\n"
+    );
     assert!(project.join("go.mod").is_file());
-    let leftovers: Vec<String> = entries(cwd.path()).into_iter().filter(|e| e.starts_with(".scaffold-")).collect();
-    assert!(leftovers.is_empty(), "temporary folders left behind: {leftovers:?}");
+    let leftovers: Vec<String> = entries(cwd.path())
+        .into_iter()
+        .filter(|e| e.starts_with(".scaffold-"))
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "temporary folders left behind: {leftovers:?}"
+    );
 }
 
 #[test]
@@ -68,7 +89,10 @@ fn force_rejects_folder_where_file_goes() {
     let (code, _, stderr) = new_in(cwd.path(), &["x", "--force", "--no-git"]);
 
     assert_eq!(code, 73, "stderr: {stderr}");
-    assert!(stderr.contains("go.mod (a folder where a file goes)"), "{stderr}");
+    assert!(
+        stderr.contains("go.mod (a folder where a file goes)"),
+        "{stderr}"
+    );
     assert_eq!(entries(cwd.path()), ["x/", "x/go.mod/"]);
 }
 
@@ -97,18 +121,32 @@ fn target_that_is_a_file_is_rejected() {
 #[test]
 fn invalid_module_paths_exit_2_and_write_nothing() {
     for (module, expected) in [
-        ("has space", "invalid module path `has space` given to `--module`: it contains a space"),
-        ("../x", "invalid module path `../x` given to `--module`: the path element `..` is a relative folder"),
-        ("/abs/x", "invalid module path `/abs/x` given to `--module`: it starts with `/`"),
+        (
+            "has space",
+            "invalid module path `has space` given to `--module`: it contains a space",
+        ),
+        (
+            "../x",
+            "invalid module path `../x` given to `--module`: the path element `..` is a relative folder",
+        ),
+        (
+            "/abs/x",
+            "invalid module path `/abs/x` given to `--module`: it starts with `/`",
+        ),
         (".hidden/x", "the path element `.hidden` starts with a dot"),
         ("a\\b", "it contains a backslash"),
     ] {
         let cwd = TempDir::new().unwrap();
-        let (code, stdout, stderr) = new_in(cwd.path(), &["billing", "--module", module, "--no-git"]);
+        let (code, stdout, stderr) =
+            new_in(cwd.path(), &["billing", "--module", module, "--no-git"]);
         assert_eq!(code, 2, "--module {module:?}: stderr {stderr}");
         assert!(stderr.contains(expected), "--module {module:?}: {stderr}");
         assert_eq!(stdout, "");
-        assert!(entries(cwd.path()).is_empty(), "--module {module:?} wrote {:?}", entries(cwd.path()));
+        assert!(
+            entries(cwd.path()).is_empty(),
+            "--module {module:?} wrote {:?}",
+            entries(cwd.path())
+        );
     }
 }
 
@@ -119,8 +157,14 @@ fn invalid_folder_name_suggests_module_flag() {
     let (code, _, stderr) = new_in(cwd.path(), &["my service", "--no-git"]);
 
     assert_eq!(code, 2, "stderr: {stderr}");
-    assert!(stderr.contains("the folder name `my service` is not a valid Go module path"), "{stderr}");
-    assert!(stderr.contains("--module example.com/my-service"), "{stderr}");
+    assert!(
+        stderr.contains("the folder name `my service` is not a valid Go module path"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("--module example.com/my-service"),
+        "{stderr}"
+    );
     assert!(entries(cwd.path()).is_empty());
 }
 
@@ -133,29 +177,49 @@ fn module_path_as_name_creates_last_segment() {
     assert_eq!(code, 0, "stderr: {stderr}");
     assert!(!cwd.path().join("github.com").exists());
     let go_mod = fs::read_to_string(cwd.path().join("billing/go.mod")).unwrap();
-    assert!(go_mod.starts_with("module github.com/acme/billing\n"), "{go_mod}");
+    assert!(
+        go_mod.starts_with("module github.com/acme/billing\n"),
+        "{go_mod}"
+    );
 }
 
 #[test]
 fn dotted_folder_with_module_flag() {
     let cwd = TempDir::new().unwrap();
 
-    let (code, _, stderr) = new_in(cwd.path(), &["my.service", "--module", "github.com/acme/my.service", "--no-git"]);
+    let (code, _, stderr) = new_in(
+        cwd.path(),
+        &[
+            "my.service",
+            "--module",
+            "github.com/acme/my.service",
+            "--no-git",
+        ],
+    );
 
     assert_eq!(code, 0, "stderr: {stderr}");
     let go_mod = fs::read_to_string(cwd.path().join("my.service/go.mod")).unwrap();
-    assert!(go_mod.starts_with("module github.com/acme/my.service\n"), "{go_mod}");
+    assert!(
+        go_mod.starts_with("module github.com/acme/my.service\n"),
+        "{go_mod}"
+    );
 }
 
 #[test]
 fn mixed_case_module_kept_byte_for_byte() {
     let cwd = TempDir::new().unwrap();
 
-    let (code, _, stderr) = new_in(cwd.path(), &["billing", "--module", "GitHub.com/Acme/Billing", "--no-git"]);
+    let (code, _, stderr) = new_in(
+        cwd.path(),
+        &["billing", "--module", "GitHub.com/Acme/Billing", "--no-git"],
+    );
 
     assert_eq!(code, 0, "stderr: {stderr}");
     let main = fs::read_to_string(cwd.path().join("billing/cmd/server/main.go")).unwrap();
-    assert!(main.contains("\"GitHub.com/Acme/Billing/internal/"), "{main}");
+    assert!(
+        main.contains("\"GitHub.com/Acme/Billing/internal/"),
+        "{main}"
+    );
 }
 
 #[test]
@@ -188,7 +252,11 @@ fn unwritable_parent_exits_1() {
     let parent = cwd.path().join("locked");
     fs::create_dir(&parent).unwrap();
     let locked = lock_folder(&parent);
-    let target = if locked { parent.join("billing") } else { Path::new("/sys/scaffold-test-billing").to_owned() };
+    let target = if locked {
+        parent.join("billing")
+    } else {
+        Path::new("/sys/scaffold-test-billing").to_owned()
+    };
 
     let (code, stdout, stderr) = new_in(cwd.path(), &[target.to_str().unwrap(), "--no-git"]);
     if locked {
@@ -196,8 +264,14 @@ fn unwritable_parent_exits_1() {
     }
 
     assert_eq!(code, 1, "stderr: {stderr}");
-    assert!(stderr.starts_with("error: failed to create a temporary folder in"), "{stderr}");
-    assert!(stderr.contains("ermission denied") || stderr.contains("not permitted"), "{stderr}");
+    assert!(
+        stderr.starts_with("error: failed to create a temporary folder in"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("ermission denied") || stderr.contains("not permitted"),
+        "{stderr}"
+    );
     assert_eq!(stdout, "");
     assert!(!target.exists());
     assert_eq!(entries(cwd.path()), ["locked/"]);
@@ -206,13 +280,21 @@ fn unwritable_parent_exits_1() {
 /// Makes `dir` unwritable for the current user: chmod for normal users, the immutable attribute for root (which
 /// ignores permission bits). Returns false when neither works, so the caller falls back to read-only sysfs.
 fn lock_folder(dir: &Path) -> bool {
-    let root = Command::new("id").arg("-u").output().map(|o| o.stdout == b"0\n").unwrap_or(false);
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| o.stdout == b"0\n")
+        .unwrap_or(false);
     if !root {
         use std::os::unix::fs::PermissionsExt;
         fs::set_permissions(dir, fs::Permissions::from_mode(0o555)).unwrap();
         return true;
     }
-    Command::new("chattr").arg("+i").arg(dir).output().is_ok_and(|o| o.status.success())
+    Command::new("chattr")
+        .arg("+i")
+        .arg(dir)
+        .output()
+        .is_ok_and(|o| o.status.success())
 }
 
 fn unlock_folder(dir: &Path) {
@@ -229,7 +311,11 @@ fn closed_stdin_never_blocks() {
     let (code, _, stderr) = new_in(cwd.path(), &["billing", "--no-git", "--yes"]);
 
     assert_eq!(code, 0, "stderr: {stderr}");
-    assert!(started.elapsed() < Duration::from_secs(30), "took {:?}", started.elapsed());
+    assert!(
+        started.elapsed() < Duration::from_secs(30),
+        "took {:?}",
+        started.elapsed()
+    );
 }
 
 #[test]
@@ -251,10 +337,21 @@ fn dry_run_lists_files_and_writes_nothing() {
 
     assert_eq!(code, 0, "stderr: {stderr}");
     assert!(stdout.starts_with("would write "), "{stdout}");
-    let go_mod_line = stdout.lines().find(|line| line.ends_with("  go.mod")).expect("go.mod listed");
-    let size: usize = go_mod_line.split_whitespace().next().unwrap().parse().unwrap();
+    let go_mod_line = stdout
+        .lines()
+        .find(|line| line.ends_with("  go.mod"))
+        .expect("go.mod listed");
+    let size: usize = go_mod_line
+        .split_whitespace()
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
     assert!(size > 0, "{go_mod_line}");
-    assert!(stdout.ends_with("nothing was written (--dry-run)\n"), "{stdout}");
+    assert!(
+        stdout.ends_with("nothing was written (--dry-run)\n"),
+        "{stdout}"
+    );
     assert!(entries(cwd.path()).is_empty());
 }
 
@@ -280,7 +377,11 @@ fn output_is_deterministic() {
     let files = tree(&a);
     assert_eq!(files, tree(&b));
     for file in files.iter().filter(|file| !file.ends_with('/')) {
-        assert_eq!(fs::read(a.join(file)).unwrap(), fs::read(b.join(file)).unwrap(), "{file} differs");
+        assert_eq!(
+            fs::read(a.join(file)).unwrap(),
+            fs::read(b.join(file)).unwrap(),
+            "{file} differs"
+        );
     }
 }
 
@@ -291,8 +392,14 @@ fn every_text_file_ends_with_one_newline() {
         let project = support::generate(cwd.path(), &["billing", "--db", db]);
         for file in tree(&project).iter().filter(|file| !file.ends_with('/')) {
             let bytes = fs::read(project.join(file)).unwrap();
-            assert!(bytes.ends_with(b"\n") && !bytes.ends_with(b"\n\n"), "{db}: {file} must end with one newline");
-            assert!(!bytes.contains(&b'\r'), "{db}: {file} contains a carriage return");
+            assert!(
+                bytes.ends_with(b"\n") && !bytes.ends_with(b"\n\n"),
+                "{db}: {file} must end with one newline"
+            );
+            assert!(
+                !bytes.contains(&b'\r'),
+                "{db}: {file} contains a carriage return"
+            );
         }
     }
 }
@@ -300,7 +407,11 @@ fn every_text_file_ends_with_one_newline() {
 #[test]
 fn interrupted_write_leaves_nothing() {
     let cwd = TempDir::new().unwrap();
-    let answers = Answers { target: "billing".into(), module: None, database: Database::Sqlite };
+    let answers = Answers {
+        target: "billing".into(),
+        module: None,
+        database: Database::Sqlite,
+    };
     let spec = ProjectSpec::resolve(&answers, &cwd.path().join("a/b")).unwrap();
     let plan = Plan::render(&spec).unwrap();
 
@@ -308,7 +419,11 @@ fn interrupted_write_leaves_nothing() {
 
     assert!(matches!(result, Err(Error::Interrupted)), "{result:?}");
     assert_eq!(Error::Interrupted.exit_code(), 130);
-    assert!(tree(cwd.path()).is_empty(), "left behind: {:?}", tree(cwd.path()));
+    assert!(
+        tree(cwd.path()).is_empty(),
+        "left behind: {:?}",
+        tree(cwd.path())
+    );
 }
 
 #[test]
@@ -318,12 +433,26 @@ fn git_commits_generated_files() {
     let (code, stdout, stderr) = new_in(cwd.path(), &["billing"]);
 
     assert_eq!(code, 0, "stderr: {stderr}");
-    assert!(stdout.contains("git: created a repository with one commit"), "{stdout}");
-    let log = Command::new("git").args(["log", "--oneline"]).current_dir(cwd.path().join("billing")).output().unwrap();
+    assert!(
+        stdout.contains("git: created a repository with one commit"),
+        "{stdout}"
+    );
+    let log = Command::new("git")
+        .args(["log", "--oneline"])
+        .current_dir(cwd.path().join("billing"))
+        .output()
+        .unwrap();
     assert_eq!(String::from_utf8_lossy(&log.stdout).lines().count(), 1);
-    let status =
-        Command::new("git").args(["status", "--porcelain"]).current_dir(cwd.path().join("billing")).output().unwrap();
-    assert_eq!(String::from_utf8_lossy(&status.stdout), "", "work tree should be clean");
+    let status = Command::new("git")
+        .args(["status", "--porcelain"])
+        .current_dir(cwd.path().join("billing"))
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&status.stdout),
+        "",
+        "work tree should be clean"
+    );
 }
 
 #[test]
@@ -339,20 +468,28 @@ fn git_without_identity_skips_commit() {
         .env("EMAIL", ""));
 
     assert!(output.status.success(), "stderr: {stderr}");
-    assert!(stdout.contains("git: created a repository without a commit"), "{stdout}");
+    assert!(
+        stdout.contains("git: created a repository without a commit"),
+        "{stdout}"
+    );
     assert!(cwd.path().join("billing/.git").is_dir());
 }
 
 #[test]
 fn git_inside_work_tree_is_not_nested() {
     let cwd = TempDir::new().unwrap();
-    let (init, _, init_err) = run(Command::new("git").args(["init", "-q"]).current_dir(cwd.path()));
+    let (init, _, init_err) = run(Command::new("git")
+        .args(["init", "-q"])
+        .current_dir(cwd.path()));
     assert!(init.status.success(), "{init_err}");
 
     let (code, stdout, stderr) = new_in(cwd.path(), &["billing"]);
 
     assert_eq!(code, 0, "stderr: {stderr}");
-    assert!(stdout.contains("git: no repository created, because the project is inside the work tree"), "{stdout}");
+    assert!(
+        stdout.contains("git: no repository created, because the project is inside the work tree"),
+        "{stdout}"
+    );
     assert!(!cwd.path().join("billing/.git").exists());
 }
 
@@ -373,9 +510,14 @@ fn missing_go_is_reported_not_fatal() {
     let bin = cwd.path().join("bin");
     fs::create_dir(&bin).unwrap();
 
-    let (output, stdout, stderr) = run(scaffold(cwd.path()).args(["new", "billing", "--no-git"]).env("PATH", &bin));
+    let (output, stdout, stderr) = run(scaffold(cwd.path())
+        .args(["new", "billing", "--no-git"])
+        .env("PATH", &bin));
 
     assert!(output.status.success(), "stderr: {stderr}");
-    assert!(stdout.contains("go: not found on PATH; install Go"), "{stdout}");
+    assert!(
+        stdout.contains("go: not found on PATH; install Go"),
+        "{stdout}"
+    );
     assert!(stdout.trim_end().ends_with("go test ./..."), "{stdout}");
 }

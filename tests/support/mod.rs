@@ -20,7 +20,11 @@ pub fn scaffold(cwd: &Path) -> Command {
 pub fn isolate_git(command: &mut Command, home: &Path) {
     let config = home.join(".test-gitconfig");
     if !config.exists() {
-        fs::write(&config, "[user]\n\tname = Scaffold Test\n\temail = test@example.com\n").unwrap();
+        fs::write(
+            &config,
+            "[user]\n\tname = Scaffold Test\n\temail = test@example.com\n",
+        )
+        .unwrap();
     }
     command
         .env("GIT_CONFIG_GLOBAL", &config)
@@ -44,7 +48,10 @@ pub fn run(command: &mut Command) -> (Output, String, String) {
 /// Runs `scaffold new ARGS --no-git` in `cwd`, asserts success and returns the project folder.
 pub fn generate(cwd: &Path, args: &[&str]) -> PathBuf {
     let (output, stdout, stderr) = run(scaffold(cwd).arg("new").args(args).arg("--no-git"));
-    assert!(output.status.success(), "scaffold new {args:?} failed\nstdout:\n{stdout}\nstderr:\n{stderr}");
+    assert!(
+        output.status.success(),
+        "scaffold new {args:?} failed\nstdout:\n{stdout}\nstderr:\n{stderr}"
+    );
     let target = args.first().expect("a target argument");
     let folder = target.rsplit('/').next().unwrap();
     let path = if Path::new(target).is_absolute() || target.starts_with('.') {
@@ -70,7 +77,11 @@ fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
     };
     for entry in entries {
         let path = entry.unwrap().path();
-        let relative = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+        let relative = path
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         if path.is_dir() && !path.is_symlink() {
             out.push(format!("{relative}/"));
             walk(root, &path, out);
@@ -92,7 +103,10 @@ pub fn go() -> Command {
         ),
     }
     let mut command = Command::new("go");
-    command.env("GOFLAGS", "-mod=readonly").env("GOTOOLCHAIN", "local").stdin(Stdio::null());
+    command
+        .env("GOFLAGS", "-mod=readonly")
+        .env("GOTOOLCHAIN", "local")
+        .stdin(Stdio::null());
     command
 }
 
@@ -136,7 +150,11 @@ impl TempPostgresDatabase {
         let name = format!("{prefix}_{}_{}", std::process::id(), unique_suffix());
         psql(&admin_url, &format!("CREATE DATABASE {name}"));
         let url = replace_database(&admin_url, &name);
-        Self { admin_url, name, url }
+        Self {
+            admin_url,
+            name,
+            url,
+        }
     }
 }
 
@@ -144,7 +162,11 @@ impl Drop for TempPostgresDatabase {
     fn drop(&mut self) {
         let _ = Command::new("psql")
             .arg(&self.admin_url)
-            .args(["-q", "-c", &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name)])
+            .args([
+                "-q",
+                "-c",
+                &format!("DROP DATABASE IF EXISTS {} WITH (FORCE)", self.name),
+            ])
             .stdin(Stdio::null())
             .output();
     }
@@ -156,14 +178,24 @@ fn psql(url: &str, sql: &str) {
         .args(["-q", "-v", "ON_ERROR_STOP=1", "-c", sql])
         .stdin(Stdio::null())
         .output()
-        .expect("psql is required for the PostgreSQL tests; run .ci/run or install postgresql-client");
-    assert!(output.status.success(), "psql `{sql}` failed: {}", String::from_utf8_lossy(&output.stderr));
+        .expect(
+            "psql is required for the PostgreSQL tests; run .ci/run or install postgresql-client",
+        );
+    assert!(
+        output.status.success(),
+        "psql `{sql}` failed: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
 }
 
 /// Swaps the database name in a `postgres://user:pass@host:port/name?query` URL.
 fn replace_database(url: &str, name: &str) -> String {
-    let (base, query) = url.split_once('?').map_or((url, None), |(base, query)| (base, Some(query)));
-    let slash = base.rfind('/').expect("the PostgreSQL URL has no database name");
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(base, query)| (base, Some(query)));
+    let slash = base
+        .rfind('/')
+        .expect("the PostgreSQL URL has no database name");
     let mut out = format!("{}/{name}", &base[..slash]);
     if let Some(query) = query {
         out.push('?');

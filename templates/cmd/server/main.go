@@ -1,0 +1,221 @@
+// Command server runs the {{ app_name }} HTTP service. With the arguments
+// "migrate up", "migrate down" or "migrate status" it manages the database
+// schema instead and exits.
+package main
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/pressly/goose/v3"
+
+	"{{ module_path }}/internal/api"
+	"{{ module_path }}/internal/config"
+	"{{ module_path }}/internal/repository"
+	"{{ module_path }}/internal/service"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args, os.Getenv, os.Stdout, os.Stderr)
+	stop()
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "error:", err)
+		os.Exit(1)
+	}
+}
+
+// run starts the service and blocks until ctx is cancelled, then shuts down
+// gracefully and returns nil. Logs go to stderr. The migrate subcommand
+// prints its results to stdout.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	cfg, err := config.Load(getenv)
+	if err != nil {
+		return err
+	}
+	logger := newLogger(stderr, cfg)
+
+	db, err := repository.Open(ctx, cfg.DatabaseURL, repository.PoolConfig{
+		MaxOpenConns:    cfg.DBMaxOpenConns,
+		MaxIdleConns:    cfg.DBMaxIdleConns,
+		ConnMaxLifetime: cfg.DBConnMaxLifetime,
+	})
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err := db.Close(); err != nil {
+			logger.Error("close database failed", slog.String("error", err.Error()))
+		}
+	}()
+
+	migrator, err := repository.NewMigrator(db)
+	if err != nil {
+		return err
+	}
+	if len(args) > 1 && args[1] == "migrate" {
+		return runMigrate(ctx, migrator, args[2:], stdout)
+	}
+	if err := migrateUp(ctx, migrator, logger); err != nil {
+		return err
+	}
+
+	var ready atomic.Bool
+	users := service.NewUsers(repository.NewUsers(db), nil)
+	handler := api.NewServer(logger, users, readinessCheck(&ready, db), api.Options{
+		MaxBodyBytes:     cfg.MaxBodyBytes,
+		PageLimitDefault: cfg.PageLimitDefault,
+		PageLimitMax:     cfg.PageLimitMax,
+	})
+
+	srv := &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: cfg.HTTPReadHeaderTimeout,
+		ReadTimeout:       cfg.HTTPReadTimeout,
+		WriteTimeout:      cfg.HTTPWriteTimeout,
+		IdleTimeout:       cfg.HTTPIdleTimeout,
+		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
+	}
+	listener, err := net.Listen("tcp", cfg.Addr())
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Addr(), err)
+	}
+	logger.Info("server started", slog.String("addr", listener.Addr().String()))
+
+	if err := serve(ctx, srv, listener, &ready, cfg.ShutdownTimeout); err != nil {
+		return err
+	}
+	logger.Info("server stopped")
+	return nil
+}
+
+func newLogger(w io.Writer, cfg config.Config) *slog.Logger {
+	opts := &slog.HandlerOptions{Level: cfg.SlogLevel()}
+	if cfg.LogFormat == "text" {
+		return slog.New(slog.NewTextHandler(w, opts))
+	}
+	return slog.New(slog.NewJSONHandler(w, opts))
+}
+
+// readinessCheck returns the check behind /readyz. It fails while the server
+// starts or shuts down and when the database does not respond to a ping.
+func readinessCheck(ready *atomic.Bool, db *sql.DB) api.ReadinessCheck {
+	return func(ctx context.Context) error {
+		if !ready.Load() {
+			return errors.New("server is starting or shutting down")
+		}
+		if err := db.PingContext(ctx); err != nil {
+			return fmt.Errorf("ping database: %w", err)
+		}
+		return nil
+	}
+}
+
+// serve runs srv on listener until ctx is cancelled. It sets ready while
+// serving. On cancellation it clears ready and calls Shutdown, which stops
+// accepting connections and waits up to shutdownTimeout for in-flight
+// requests. It returns nil after a complete graceful shutdown.
+//
+// NOTE: Shutdown closes the listener right after ready turns false, so a load
+// balancer that polls /readyz gets connection errors rather than a 503. Add a
+// delay before Shutdown if the platform needs time to remove the instance.
+func serve(ctx context.Context, srv *http.Server, listener net.Listener, ready *atomic.Bool, shutdownTimeout time.Duration) error {
+	serveErr := make(chan error, 1)
+	go func() {
+		serveErr <- srv.Serve(listener)
+	}()
+	ready.Store(true)
+
+	select {
+	case err := <-serveErr:
+		ready.Store(false)
+		return fmt.Errorf("serve HTTP: %w", err)
+	case <-ctx.Done():
+	}
+	ready.Store(false)
+
+	// ctx is already cancelled, so the shutdown deadline needs a fresh context.
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(shutdownCtx); err != nil {
+		_ = srv.Close()
+		return fmt.Errorf("shut down HTTP server within %s: %w", shutdownTimeout, err)
+	}
+	if err := <-serveErr; !errors.Is(err, http.ErrServerClosed) {
+		return fmt.Errorf("serve HTTP: %w", err)
+	}
+	return nil
+}
+
+func migrateUp(ctx context.Context, migrator *goose.Provider, logger *slog.Logger) error {
+	results, err := migrator.Up(ctx)
+	if err != nil {
+		return fmt.Errorf("apply migrations: %w", err)
+	}
+	for _, r := range results {
+		logger.Info("migration applied",
+			slog.Int64("version", r.Source.Version),
+			slog.String("file", r.Source.Path),
+			slog.Duration("duration", r.Duration),
+		)
+	}
+	return nil
+}
+
+// runMigrate runs "migrate up", "migrate down" (roll back the latest
+// migration) or "migrate status" and prints the result to stdout.
+func runMigrate(ctx context.Context, migrator *goose.Provider, args []string, stdout io.Writer) error {
+	if len(args) != 1 {
+		return errors.New("usage: server migrate up|down|status")
+	}
+
+	switch args[0] {
+	case "up":
+		results, err := migrator.Up(ctx)
+		if err != nil {
+			return fmt.Errorf("apply migrations: %w", err)
+		}
+		if len(results) == 0 {
+			fmt.Fprintln(stdout, "no pending migrations")
+		}
+		for _, r := range results {
+			fmt.Fprintln(stdout, r)
+		}
+	case "down":
+		result, err := migrator.Down(ctx)
+		if errors.Is(err, goose.ErrNoNextVersion) {
+			fmt.Fprintln(stdout, "no applied migrations to roll back")
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("roll back migration: %w", err)
+		}
+		fmt.Fprintln(stdout, result)
+	case "status":
+		statuses, err := migrator.Status(ctx)
+		if err != nil {
+			return fmt.Errorf("read migration status: %w", err)
+		}
+		for _, s := range statuses {
+			appliedAt := "-"
+			if s.State == goose.StateApplied {
+				appliedAt = s.AppliedAt.UTC().Format(time.RFC3339)
+			}
+			fmt.Fprintf(stdout, "%-8s %-20s %s\n", s.State, appliedAt, s.Source.Path)
+		}
+	default:
+		return fmt.Errorf("unknown migrate command %q: use up, down or status", args[0])
+	}
+	return nil
+}

@@ -1,0 +1,315 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"io"
+	"net"
+	"net/http"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"{{ module_path }}/internal/testdb"
+)
+
+// freePort returns a loopback TCP port that was free a moment ago. Another
+// process can take it before run listens, which would fail the test with a
+// clear listen error.
+func freePort(t *testing.T) string {
+	t.Helper()
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("find a free port: %v", err)
+	}
+	port := l.Addr().(*net.TCPAddr).Port
+	if err := l.Close(); err != nil {
+		t.Fatalf("close probe listener: %v", err)
+	}
+	return strconv.Itoa(port)
+}
+
+func getenvFrom(values map[string]string) func(string) string {
+	return func(key string) string { return values[key] }
+}
+
+// waitHealthy polls /healthz until it returns 200 or run fails.
+func waitHealthy(t *testing.T, baseURL string, runErr <-chan error) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		select {
+		case err := <-runErr:
+			t.Fatalf("run returned before serving: %v", err)
+		default:
+		}
+		resp, err := http.Get(baseURL + "/healthz")
+		if err == nil {
+			_ = resp.Body.Close()
+			if resp.StatusCode == http.StatusOK {
+				return
+			}
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	t.Fatal("server did not become healthy within 10s")
+}
+
+// syncBuffer is a bytes.Buffer that the server goroutines and the test can
+// use at the same time.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func TestRunServesAndStops(t *testing.T) {
+	port := freePort(t)
+	getenv := getenvFrom(map[string]string{
+		"HOST":             "127.0.0.1",
+		"PORT":             port,
+		"DATABASE_URL":     testdb.URL(t),
+		"LOG_FORMAT":       "json",
+		"SHUTDOWN_TIMEOUT": "5s",
+	})
+	baseURL := "http://127.0.0.1:" + port
+	logs := &syncBuffer{}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	runErr := make(chan error, 1)
+	go func() {
+		runErr <- run(ctx, []string{"server"}, getenv, io.Discard, logs)
+	}()
+	waitHealthy(t, baseURL, runErr)
+
+	resp, err := http.Post(baseURL+"/v1/users", "application/json",
+		strings.NewReader(`{"name":"Ada","email":"ada@example.com"}`))
+	if err != nil {
+		t.Fatalf("create user: %v", err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusCreated {
+		t.Fatalf("create status = %d, want 201", resp.StatusCode)
+	}
+	location := resp.Header.Get("Location")
+
+	resp, err = http.Get(baseURL + location)
+	if err != nil {
+		t.Fatalf("get user: %v", err)
+	}
+	var user struct {
+		Email string `json:"email"`
+	}
+	err = json.NewDecoder(resp.Body).Decode(&user)
+	_ = resp.Body.Close()
+	if err != nil {
+		t.Fatalf("decode user: %v", err)
+	}
+	if resp.StatusCode != http.StatusOK || user.Email != "ada@example.com" {
+		t.Errorf("GET %s = %d with email %q, want 200 with ada@example.com", location, resp.StatusCode, user.Email)
+	}
+
+	resp, err = http.Get(baseURL + "/readyz")
+	if err != nil {
+		t.Fatalf("readyz: %v", err)
+	}
+	_ = resp.Body.Close()
+	if resp.StatusCode != http.StatusOK {
+		t.Errorf("readyz status = %d, want 200", resp.StatusCode)
+	}
+
+	cancel()
+	select {
+	case err := <-runErr:
+		if err != nil {
+			t.Errorf("run returned %v, want nil after cancellation", err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("run did not return within 10s of cancellation")
+	}
+
+	for _, msg := range []string{`"msg":"migration applied"`, `"msg":"server started"`, `"msg":"http request"`, `"msg":"server stopped"`} {
+		if !strings.Contains(logs.String(), msg) {
+			t.Errorf("logs lack %s:\n%s", msg, logs.String())
+		}
+	}
+}
+
+func TestRunRejectsInvalidConfig(t *testing.T) {
+	getenv := getenvFrom(map[string]string{"PORT": "http", "LOG_FORMAT": "xml"})
+
+	err := run(context.Background(), []string{"server"}, getenv, io.Discard, io.Discard)
+
+	if err == nil {
+		t.Fatal("run returned nil, want a configuration error")
+	}
+	for _, key := range []string{"PORT", "LOG_FORMAT"} {
+		if !strings.Contains(err.Error(), key) {
+			t.Errorf("error %q does not name %s", err, key)
+		}
+	}
+}
+
+func TestRunMigrate(t *testing.T) {
+	getenv := getenvFrom(map[string]string{"DATABASE_URL": testdb.URL(t)})
+	ctx := context.Background()
+
+	steps := []struct {
+		command    string
+		wantOutput string
+	}{
+		{command: "status", wantOutput: "pending"},
+		{command: "up", wantOutput: "00001_create_users.sql"},
+		{command: "up", wantOutput: "no pending migrations"},
+		{command: "status", wantOutput: "applied"},
+		{command: "down", wantOutput: "00001_create_users.sql"},
+		{command: "down", wantOutput: "no applied migrations"},
+	}
+	for _, step := range steps {
+		var stdout bytes.Buffer
+		err := run(ctx, []string{"server", "migrate", step.command}, getenv, &stdout, io.Discard)
+		if err != nil {
+			t.Fatalf("migrate %s: %v", step.command, err)
+		}
+		if !strings.Contains(stdout.String(), step.wantOutput) {
+			t.Errorf("migrate %s printed %q, want it to contain %q", step.command, stdout.String(), step.wantOutput)
+		}
+	}
+
+	err := run(ctx, []string{"server", "migrate", "sideways"}, getenv, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "sideways") {
+		t.Errorf("migrate sideways error = %v, want an unknown command error", err)
+	}
+}
+
+func TestServeFinishesInFlightRequest(t *testing.T) {
+	started := make(chan struct{})
+	release := make(chan struct{})
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /slow", func(w http.ResponseWriter, r *http.Request) {
+		close(started)
+		<-release
+		_, _ = io.WriteString(w, "done")
+	})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: time.Second}
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("listen: %v", err)
+	}
+	var ready atomic.Bool
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	serveErr := make(chan error, 1)
+	go func() {
+		serveErr <- serve(ctx, srv, listener, &ready, 5*time.Second)
+	}()
+
+	type result struct {
+		body string
+		err  error
+	}
+	response := make(chan result, 1)
+	go func() {
+		resp, err := http.Get("http://" + listener.Addr().String() + "/slow")
+		if err != nil {
+			response <- result{err: err}
+			return
+		}
+		defer resp.Body.Close()
+		body, err := io.ReadAll(resp.Body)
+		response <- result{body: string(body), err: err}
+	}()
+
+	<-started
+	if !ready.Load() {
+		t.Error("ready is false while serving")
+	}
+	cancel()
+
+	// Shutdown must wait for the handler, so serve cannot have returned yet.
+	deadline := time.Now().Add(2 * time.Second)
+	for ready.Load() && time.Now().Before(deadline) {
+		time.Sleep(5 * time.Millisecond)
+	}
+	if ready.Load() {
+		t.Error("ready is still true after cancellation")
+	}
+	select {
+	case err := <-serveErr:
+		t.Fatalf("serve returned %v before the in-flight request finished", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+
+	close(release)
+
+	got := <-response
+	if got.err != nil {
+		t.Fatalf("in-flight request failed: %v", got.err)
+	}
+	if got.body != "done" {
+		t.Errorf("in-flight response body = %q, want done", got.body)
+	}
+	if err := <-serveErr; err != nil {
+		t.Errorf("serve returned %v, want nil", err)
+	}
+}
+
+func TestServeShutdownTimeout(t *testing.T) {
+	started := make(chan struct{})
+	release := make(chan struct{})
+	defer close(release)
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /stuck", func(w http.ResponseWriter, r *http.Request) {
+		close(started)
+		<-release
+	})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: time.Second}
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("listen: %v", err)
+	}
+	var ready atomic.Bool
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	serveErr := make(chan error, 1)
+	go func() {
+		serveErr <- serve(ctx, srv, listener, &ready, 50*time.Millisecond)
+	}()
+	go func() {
+		resp, err := http.Get("http://" + listener.Addr().String() + "/stuck")
+		if err == nil {
+			_ = resp.Body.Close()
+		}
+	}()
+
+	<-started
+	cancel()
+
+	select {
+	case err := <-serveErr:
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("serve returned %v, want context.DeadlineExceeded", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("serve did not return within 5s of the 50ms shutdown timeout")
+	}
+}

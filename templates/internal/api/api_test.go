@@ -1,0 +1,535 @@
+package api_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"reflect"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"{{ module_path }}/internal/api"
+	"{{ module_path }}/internal/middleware"
+	"{{ module_path }}/internal/service"
+)
+
+// memoryStore is an in-memory service.UserStore. When failWith is set, every
+// method returns it, to simulate a database failure.
+type memoryStore struct {
+	mu       sync.Mutex
+	users    map[int64]service.User
+	nextID   int64
+	failWith error
+}
+
+func newMemoryStore() *memoryStore {
+	return &memoryStore{users: make(map[int64]service.User), nextID: 1}
+}
+
+func (m *memoryStore) emailTaken(email string, exceptID int64) bool {
+	for id, u := range m.users {
+		if u.Email == email && id != exceptID {
+			return true
+		}
+	}
+	return false
+}
+
+func (m *memoryStore) Create(_ context.Context, u service.User) (service.User, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.failWith != nil {
+		return service.User{}, m.failWith
+	}
+	if m.emailTaken(u.Email, 0) {
+		return service.User{}, service.ErrConflict
+	}
+	u.ID = m.nextID
+	m.nextID++
+	m.users[u.ID] = u
+	return u, nil
+}
+
+func (m *memoryStore) Get(_ context.Context, id int64) (service.User, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.failWith != nil {
+		return service.User{}, m.failWith
+	}
+	u, ok := m.users[id]
+	if !ok {
+		return service.User{}, service.ErrNotFound
+	}
+	return u, nil
+}
+
+func (m *memoryStore) List(_ context.Context, afterID int64, limit int) ([]service.User, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.failWith != nil {
+		return nil, m.failWith
+	}
+	var users []service.User
+	for _, u := range m.users {
+		if u.ID > afterID {
+			users = append(users, u)
+		}
+	}
+	slices.SortFunc(users, func(a, b service.User) int { return int(a.ID - b.ID) })
+	if len(users) > limit {
+		users = users[:limit]
+	}
+	return users, nil
+}
+
+func (m *memoryStore) Update(_ context.Context, u service.User) (service.User, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.failWith != nil {
+		return service.User{}, m.failWith
+	}
+	stored, ok := m.users[u.ID]
+	if !ok {
+		return service.User{}, service.ErrNotFound
+	}
+	if m.emailTaken(u.Email, u.ID) {
+		return service.User{}, service.ErrConflict
+	}
+	stored.Name, stored.Email, stored.UpdatedAt = u.Name, u.Email, u.UpdatedAt
+	m.users[u.ID] = stored
+	return stored, nil
+}
+
+func (m *memoryStore) Delete(_ context.Context, id int64) error {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.failWith != nil {
+		return m.failWith
+	}
+	if _, ok := m.users[id]; !ok {
+		return service.ErrNotFound
+	}
+	delete(m.users, id)
+	return nil
+}
+
+var testNow = time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+
+type testServer struct {
+	handler http.Handler
+	store   *memoryStore
+	logs    *bytes.Buffer
+	// readyErr is what the readiness check returns.
+	readyErr error
+}
+
+func newTestServer(t *testing.T) *testServer {
+	t.Helper()
+	ts := &testServer{store: newMemoryStore(), logs: &bytes.Buffer{}}
+	logger := slog.New(slog.NewJSONHandler(ts.logs, nil))
+	users := service.NewUsers(ts.store, func() time.Time { return testNow })
+	ready := func(context.Context) error { return ts.readyErr }
+	ts.handler = api.NewServer(logger, users, ready, api.Options{
+		MaxBodyBytes:     64,
+		PageLimitDefault: 2,
+		PageLimitMax:     3,
+	})
+	return ts
+}
+
+func (ts *testServer) do(t *testing.T, method, target, body string) *httptest.ResponseRecorder {
+	t.Helper()
+	req := httptest.NewRequest(method, target, strings.NewReader(body))
+	req.Header.Set("Content-Type", "application/json")
+	rec := httptest.NewRecorder()
+	ts.handler.ServeHTTP(rec, req)
+	return rec
+}
+
+// seed stores users with the given emails and IDs 1, 2, 3 and so on.
+func (ts *testServer) seed(t *testing.T, emails ...string) {
+	t.Helper()
+	for _, email := range emails {
+		_, err := ts.store.Create(context.Background(), service.User{
+			Name:      "Seeded",
+			Email:     email,
+			CreatedAt: testNow,
+			UpdatedAt: testNow,
+		})
+		if err != nil {
+			t.Fatalf("seed %s: %v", email, err)
+		}
+	}
+}
+
+type problemBody struct {
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Detail string `json:"detail"`
+	Errors []struct {
+		Field   string `json:"field"`
+		Message string `json:"message"`
+	} `json:"errors"`
+}
+
+func decodeProblem(t *testing.T, rec *httptest.ResponseRecorder) problemBody {
+	t.Helper()
+	if ct := rec.Header().Get("Content-Type"); ct != "application/problem+json" {
+		t.Fatalf("Content-Type = %q, want application/problem+json; body %s", ct, rec.Body.String())
+	}
+	var p problemBody
+	if err := json.Unmarshal(rec.Body.Bytes(), &p); err != nil {
+		t.Fatalf("problem body %q is not JSON: %v", rec.Body.String(), err)
+	}
+	if p.Type != "about:blank" {
+		t.Errorf("problem type = %q, want about:blank", p.Type)
+	}
+	if p.Status != rec.Code {
+		t.Errorf("problem status = %d, want the response status %d", p.Status, rec.Code)
+	}
+	if p.Title != http.StatusText(rec.Code) {
+		t.Errorf("problem title = %q, want %q", p.Title, http.StatusText(rec.Code))
+	}
+	if p.Detail == "" {
+		t.Error("problem detail is empty")
+	}
+	return p
+}
+
+func TestErrorResponses(t *testing.T) {
+	tests := []struct {
+		name       string
+		seed       []string
+		method     string
+		target     string
+		body       string
+		wantStatus int
+		// wantDetail is a substring of the problem detail.
+		wantDetail string
+		wantFields []string
+		wantAllow  string
+	}{
+		{name: "malformed json", method: "POST", target: "/v1/users", body: `{"name":`, wantStatus: 400, wantDetail: "ends in the middle"},
+		{name: "invalid json", method: "POST", target: "/v1/users", body: `{"name" "x"}`, wantStatus: 400, wantDetail: "not valid JSON"},
+		{name: "empty body", method: "POST", target: "/v1/users", body: "", wantStatus: 400, wantDetail: "empty"},
+		{name: "unknown field", method: "POST", target: "/v1/users", body: `{"nmae":"Ada"}`, wantStatus: 400, wantDetail: `unknown field "nmae"`},
+		{name: "wrong field type", method: "POST", target: "/v1/users", body: `{"name":5}`, wantStatus: 400, wantDetail: `"name" must be a JSON string`},
+		{name: "array body", method: "POST", target: "/v1/users", body: `[]`, wantStatus: 400, wantDetail: "must be a JSON object"},
+		{name: "trailing data", method: "POST", target: "/v1/users", body: `{"name":"A","email":"a@example.com"} {}`, wantStatus: 400, wantDetail: "single JSON value"},
+		{name: "body too large", method: "POST", target: "/v1/users", body: `{"name":"` + strings.Repeat("a", 100) + `"}`, wantStatus: 413, wantDetail: "64 bytes"},
+		{name: "update body too large", seed: []string{"a@example.com"}, method: "PUT", target: "/v1/users/1", body: `{"name":"` + strings.Repeat("a", 100) + `"}`, wantStatus: 413, wantDetail: "64 bytes"},
+		{
+			name:       "create invalid fields",
+			method:     "POST",
+			target:     "/v1/users",
+			body:       `{"name":" ","email":"nope"}`,
+			wantStatus: 422,
+			wantDetail: "invalid fields",
+			wantFields: []string{"name", "email"},
+		},
+		{
+			name:       "update invalid field",
+			seed:       []string{"a@example.com"},
+			method:     "PUT",
+			target:     "/v1/users/1",
+			body:       `{"name":"Ada","email":""}`,
+			wantStatus: 422,
+			wantDetail: "invalid fields",
+			wantFields: []string{"email"},
+		},
+		{name: "create duplicate email", seed: []string{"ada@example.com"}, method: "POST", target: "/v1/users", body: `{"name":"Ada","email":"ADA@example.com"}`, wantStatus: 409, wantDetail: "email address"},
+		{name: "update duplicate email", seed: []string{"a@example.com", "b@example.com"}, method: "PUT", target: "/v1/users/2", body: `{"name":"B","email":"a@example.com"}`, wantStatus: 409, wantDetail: "email address"},
+		{name: "get missing", method: "GET", target: "/v1/users/99", wantStatus: 404, wantDetail: "No user"},
+		{name: "update missing", method: "PUT", target: "/v1/users/99", body: `{"name":"A","email":"a@example.com"}`, wantStatus: 404, wantDetail: "No user"},
+		{name: "delete missing", method: "DELETE", target: "/v1/users/99", wantStatus: 404, wantDetail: "No user"},
+		{name: "unknown route", method: "GET", target: "/v2/things", wantStatus: 404, wantDetail: "No route"},
+		{name: "trailing slash", method: "GET", target: "/v1/users/", wantStatus: 404, wantDetail: "No route"},
+		{name: "non-numeric id", method: "GET", target: "/v1/users/abc", wantStatus: 400, wantDetail: `"abc"`},
+		{name: "zero id", method: "DELETE", target: "/v1/users/0", wantStatus: 400, wantDetail: "positive integer"},
+		{name: "id overflow", method: "GET", target: "/v1/users/99999999999999999999", wantStatus: 400, wantDetail: "positive integer"},
+		{name: "limit not a number", method: "GET", target: "/v1/users?limit=ten", wantStatus: 400, wantDetail: "limit"},
+		{name: "limit zero", method: "GET", target: "/v1/users?limit=0", wantStatus: 400, wantDetail: "limit"},
+		{name: "invalid cursor", method: "GET", target: "/v1/users?cursor=!!", wantStatus: 400, wantDetail: "cursor"},
+		{name: "collection method", method: "DELETE", target: "/v1/users", wantStatus: 405, wantDetail: "Allow header", wantAllow: "GET, HEAD, POST"},
+		{name: "item method", method: "POST", target: "/v1/users/1", wantStatus: 405, wantDetail: "Allow header", wantAllow: "DELETE, GET, HEAD, PUT"},
+		{name: "healthz method", method: "POST", target: "/healthz", wantStatus: 405, wantDetail: "Allow header", wantAllow: "GET, HEAD"},
+	}
+
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts := newTestServer(t)
+			ts.seed(t, tt.seed...)
+
+			rec := ts.do(t, tt.method, tt.target, tt.body)
+
+			if rec.Code != tt.wantStatus {
+				t.Fatalf("status = %d, want %d; body %s", rec.Code, tt.wantStatus, rec.Body.String())
+			}
+			p := decodeProblem(t, rec)
+			if !strings.Contains(p.Detail, tt.wantDetail) {
+				t.Errorf("detail = %q, want it to contain %q", p.Detail, tt.wantDetail)
+			}
+			var fields []string
+			for _, f := range p.Errors {
+				fields = append(fields, f.Field)
+				if f.Message == "" {
+					t.Errorf("field %s has no message", f.Field)
+				}
+			}
+			if !reflect.DeepEqual(fields, tt.wantFields) {
+				t.Errorf("error fields = %v, want %v", fields, tt.wantFields)
+			}
+			if got := rec.Header().Get("Allow"); got != tt.wantAllow {
+				t.Errorf("Allow = %q, want %q", got, tt.wantAllow)
+			}
+		})
+	}
+}
+
+func TestInternalErrorHidesCause(t *testing.T) {
+	ts := newTestServer(t)
+	ts.store.failWith = errors.New("disk on fire")
+	req := httptest.NewRequest(http.MethodGet, "/v1/users/1", nil)
+	req.Header.Set(middleware.RequestIDHeader, "req-500")
+	rec := httptest.NewRecorder()
+
+	ts.handler.ServeHTTP(rec, req)
+
+	if rec.Code != http.StatusInternalServerError {
+		t.Fatalf("status = %d, want 500", rec.Code)
+	}
+	decodeProblem(t, rec)
+	if strings.Contains(rec.Body.String(), "disk on fire") {
+		t.Errorf("response reveals the cause: %s", rec.Body.String())
+	}
+
+	var logged bool
+	for _, line := range strings.Split(strings.TrimSpace(ts.logs.String()), "\n") {
+		var entry map[string]any
+		if err := json.Unmarshal([]byte(line), &entry); err != nil {
+			t.Fatalf("log line %q is not JSON: %v", line, err)
+		}
+		if entry["msg"] == "request failed" {
+			logged = true
+			if !strings.Contains(entry["error"].(string), "disk on fire") {
+				t.Errorf("logged error = %v, want the cause", entry["error"])
+			}
+			if entry["request_id"] != "req-500" {
+				t.Errorf("logged request_id = %v, want req-500", entry["request_id"])
+			}
+		}
+	}
+	if !logged {
+		t.Errorf("no request failed log line in: %s", ts.logs.String())
+	}
+}
+
+type userBody struct {
+	ID        int64     `json:"id"`
+	Name      string    `json:"name"`
+	Email     string    `json:"email"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+func decodeUser(t *testing.T, rec *httptest.ResponseRecorder) userBody {
+	t.Helper()
+	if ct := rec.Header().Get("Content-Type"); ct != "application/json" {
+		t.Fatalf("Content-Type = %q, want application/json", ct)
+	}
+	var u userBody
+	dec := json.NewDecoder(rec.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&u); err != nil {
+		t.Fatalf("decode user: %v", err)
+	}
+	return u
+}
+
+func TestUserLifecycle(t *testing.T) {
+	ts := newTestServer(t)
+
+	rec := ts.do(t, "POST", "/v1/users", `{"name":" Ada ","email":"Ada@Example.com"}`)
+	if rec.Code != http.StatusCreated {
+		t.Fatalf("create status = %d, want 201; body %s", rec.Code, rec.Body.String())
+	}
+	if loc := rec.Header().Get("Location"); loc != "/v1/users/1" {
+		t.Errorf("Location = %q, want /v1/users/1", loc)
+	}
+	created := decodeUser(t, rec)
+	want := userBody{ID: 1, Name: "Ada", Email: "ada@example.com", CreatedAt: testNow, UpdatedAt: testNow}
+	if created != want {
+		t.Errorf("created = %+v, want %+v", created, want)
+	}
+
+	rec = ts.do(t, "GET", "/v1/users/1", "")
+	if rec.Code != http.StatusOK {
+		t.Fatalf("get status = %d, want 200", rec.Code)
+	}
+	if got := decodeUser(t, rec); got != want {
+		t.Errorf("get = %+v, want %+v", got, want)
+	}
+
+	rec = ts.do(t, "PUT", "/v1/users/1", `{"name":"Ada King","email":"king@example.com"}`)
+	if rec.Code != http.StatusOK {
+		t.Fatalf("update status = %d, want 200; body %s", rec.Code, rec.Body.String())
+	}
+	if got := decodeUser(t, rec); got.Name != "Ada King" || got.Email != "king@example.com" {
+		t.Errorf("update = %+v, want the new name and email", got)
+	}
+
+	rec = ts.do(t, "DELETE", "/v1/users/1", "")
+	if rec.Code != http.StatusNoContent {
+		t.Fatalf("delete status = %d, want 204", rec.Code)
+	}
+	if rec.Body.Len() != 0 {
+		t.Errorf("delete body = %q, want empty", rec.Body.String())
+	}
+
+	rec = ts.do(t, "GET", "/v1/users/1", "")
+	if rec.Code != http.StatusNotFound {
+		t.Errorf("get after delete status = %d, want 404", rec.Code)
+	}
+}
+
+type listBody struct {
+	Users      []userBody `json:"users"`
+	NextCursor *string    `json:"next_cursor"`
+}
+
+func (ts *testServer) list(t *testing.T, target string) listBody {
+	t.Helper()
+	rec := ts.do(t, "GET", target, "")
+	if rec.Code != http.StatusOK {
+		t.Fatalf("GET %s status = %d, want 200; body %s", target, rec.Code, rec.Body.String())
+	}
+	var body listBody
+	if err := json.Unmarshal(rec.Body.Bytes(), &body); err != nil {
+		t.Fatalf("decode list: %v", err)
+	}
+	return body
+}
+
+func idsOf(users []userBody) []int64 {
+	ids := []int64{}
+	for _, u := range users {
+		ids = append(ids, u.ID)
+	}
+	return ids
+}
+
+func TestListUsers(t *testing.T) {
+	tests := []struct {
+		name     string
+		seed     int
+		target   string
+		wantIDs  []int64
+		wantNext bool
+	}{
+		{name: "empty list", seed: 0, target: "/v1/users", wantIDs: []int64{}},
+		{name: "default limit", seed: 3, target: "/v1/users", wantIDs: []int64{1, 2}, wantNext: true},
+		{name: "explicit limit", seed: 3, target: "/v1/users?limit=1", wantIDs: []int64{1}, wantNext: true},
+		{name: "limit capped at max", seed: 5, target: "/v1/users?limit=1000", wantIDs: []int64{1, 2, 3}, wantNext: true},
+		{name: "exactly one page", seed: 3, target: "/v1/users?limit=3", wantIDs: []int64{1, 2, 3}},
+	}
+
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts := newTestServer(t)
+			for i := range tt.seed {
+				ts.seed(t, string(rune('a'+i))+"@example.com")
+			}
+
+			body := ts.list(t, tt.target)
+
+			if got := idsOf(body.Users); !reflect.DeepEqual(got, tt.wantIDs) {
+				t.Errorf("IDs = %v, want %v", got, tt.wantIDs)
+			}
+			if (body.NextCursor != nil) != tt.wantNext {
+				t.Errorf("next_cursor present = %t, want %t", body.NextCursor != nil, tt.wantNext)
+			}
+		})
+	}
+}
+
+func TestListUsersFollowsCursor(t *testing.T) {
+	ts := newTestServer(t)
+	ts.seed(t, "a@example.com", "b@example.com", "c@example.com", "d@example.com", "e@example.com")
+
+	var ids []int64
+	target := "/v1/users?limit=2"
+	for pages := 0; ; pages++ {
+		if pages > 5 {
+			t.Fatal("cursor never reached the end")
+		}
+		body := ts.list(t, target)
+		ids = append(ids, idsOf(body.Users)...)
+		if body.NextCursor == nil {
+			break
+		}
+		target = "/v1/users?limit=2&cursor=" + *body.NextCursor
+	}
+
+	if want := []int64{1, 2, 3, 4, 5}; !reflect.DeepEqual(ids, want) {
+		t.Errorf("IDs across pages = %v, want %v", ids, want)
+	}
+}
+
+func TestHealthz(t *testing.T) {
+	ts := newTestServer(t)
+	ts.readyErr = errors.New("database down")
+
+	rec := ts.do(t, "GET", "/healthz", "")
+
+	if rec.Code != http.StatusOK {
+		t.Errorf("status = %d, want 200 even when not ready", rec.Code)
+	}
+}
+
+func TestReadyz(t *testing.T) {
+	tests := []struct {
+		name       string
+		readyErr   error
+		wantStatus int
+	}{
+		{name: "ready", wantStatus: 200},
+		{name: "not ready", readyErr: errors.New("database down"), wantStatus: 503},
+	}
+
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts := newTestServer(t)
+			ts.readyErr = tt.readyErr
+
+			rec := ts.do(t, "GET", "/readyz", "")
+
+			if rec.Code != tt.wantStatus {
+				t.Fatalf("status = %d, want %d", rec.Code, tt.wantStatus)
+			}
+			if tt.wantStatus == http.StatusServiceUnavailable {
+				decodeProblem(t, rec)
+				if strings.Contains(rec.Body.String(), "database down") {
+					t.Errorf("response reveals the cause: %s", rec.Body.String())
+				}
+			}
+		})
+	}
+}
+
+func TestResponsesCarryRequestID(t *testing.T) {
+	ts := newTestServer(t)
+
+	rec := ts.do(t, "GET", "/healthz", "")
+
+	if rec.Header().Get(middleware.RequestIDHeader) == "" {
+		t.Error("response has no X-Request-ID header")
+	}
+}

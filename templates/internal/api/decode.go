@@ -1,0 +1,78 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"reflect"
+	"strings"
+)
+
+// decodeJSON reads the request body as one JSON value of type T. It rejects
+// bodies over maxBytes, unknown fields and any data after the value. The
+// returned error is a *http.MaxBytesError or a 400 *requestError.
+func decodeJSON[T any](w http.ResponseWriter, r *http.Request, maxBytes int64) (T, error) {
+	var v T
+	r.Body = http.MaxBytesReader(w, r.Body, maxBytes)
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+
+	if err := dec.Decode(&v); err != nil {
+		return v, describeDecodeError(err)
+	}
+	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return v, err
+		}
+		return v, badRequest("The request body must contain a single JSON value.")
+	}
+	return v, nil
+}
+
+func describeDecodeError(err error) error {
+	var (
+		tooLarge  *http.MaxBytesError
+		syntaxErr *json.SyntaxError
+		typeErr   *json.UnmarshalTypeError
+	)
+	switch {
+	case errors.As(err, &tooLarge):
+		return err
+	case errors.Is(err, io.EOF):
+		return badRequest("The request body is empty. Send a JSON object.")
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return badRequest("The request body ends in the middle of a JSON value.")
+	case errors.As(err, &syntaxErr):
+		return badRequest(fmt.Sprintf("The request body is not valid JSON at byte %d.", syntaxErr.Offset))
+	case errors.As(err, &typeErr) && typeErr.Field != "":
+		return badRequest(fmt.Sprintf("The field %q must be a JSON %s.", typeErr.Field, jsonKind(typeErr.Type.Kind())))
+	case errors.As(err, &typeErr):
+		return badRequest("The request body must be a JSON object.")
+	}
+
+	// encoding/json reports an unknown field only as the message
+	// `json: unknown field "name"`, with no error type to match.
+	if field, ok := strings.CutPrefix(err.Error(), "json: unknown field "); ok {
+		return badRequest("The request body contains the unknown field " + field + ".")
+	}
+	return badRequest("The request body is invalid: " + err.Error() + ".")
+}
+
+// jsonKind names the JSON type that decodes into a Go kind.
+func jsonKind(kind reflect.Kind) string {
+	switch kind {
+	case reflect.String:
+		return "string"
+	case reflect.Bool:
+		return "boolean"
+	case reflect.Struct, reflect.Map:
+		return "object"
+	case reflect.Slice, reflect.Array:
+		return "array"
+	default:
+		return "number"
+	}
+}

@@ -1,0 +1,40 @@
+package api
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"time"
+)
+
+// readyTimeout bounds the readiness check, so that a slow database makes
+// /readyz fail instead of hang.
+const readyTimeout = 2 * time.Second
+
+type statusResponse struct {
+	Status string `json:"status"`
+}
+
+// healthz reports that the process serves HTTP. It checks no dependencies,
+// so that an orchestrator does not restart the process for a database outage.
+func healthz() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		writeJSON(w, http.StatusOK, "application/json", statusResponse{Status: "ok"})
+	})
+}
+
+// readyz returns 200 when ready returns nil and 503 otherwise.
+func readyz(logger *slog.Logger, ready ReadinessCheck) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
+		defer cancel()
+
+		if err := ready(ctx); err != nil {
+			logger.WarnContext(r.Context(), "readiness check failed", slog.String("error", err.Error()))
+			writeError(w, r, logger, fmt.Errorf("%w: %w", errNotReady, err))
+			return
+		}
+		writeJSON(w, http.StatusOK, "application/json", statusResponse{Status: "ready"})
+	})
+}

@@ -1,0 +1,122 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+
+	"{{ module_path }}/internal/middleware"
+	"{{ module_path }}/internal/service"
+)
+
+// problem is an RFC 9457 problem details document. Type is always
+// "about:blank", so Title is the HTTP status text.
+type problem struct {
+	Type   string         `json:"type"`
+	Title  string         `json:"title"`
+	Status int            `json:"status"`
+	Detail string         `json:"detail,omitempty"`
+	Errors []fieldProblem `json:"errors,omitempty"`
+}
+
+// fieldProblem is one entry of the "errors" extension member of a 422
+// response.
+type fieldProblem struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// requestError is a client error found before the service is called: a
+// malformed body, query parameter or path parameter.
+type requestError struct {
+	status int
+	detail string
+}
+
+func (e *requestError) Error() string { return e.detail }
+
+func badRequest(detail string) error {
+	return &requestError{status: http.StatusBadRequest, detail: detail}
+}
+
+var (
+	errRouteNotFound    = errors.New("no route matches the request path")
+	errMethodNotAllowed = errors.New("the route does not support the request method")
+	errNotReady         = errors.New("the service is not ready")
+)
+
+const internalErrorDetail = "The server failed to process the request. " +
+	"Quote the X-Request-ID response header when you report it."
+
+// problemFor maps an error to its response. It is the only place that
+// chooses an HTTP status for an error.
+func problemFor(err error) problem {
+	var (
+		reqErr     *requestError
+		tooLarge   *http.MaxBytesError
+		validation *service.ValidationError
+	)
+	switch {
+	case errors.As(err, &tooLarge):
+		return newProblem(http.StatusRequestEntityTooLarge,
+			fmt.Sprintf("The request body exceeds the limit of %d bytes.", tooLarge.Limit))
+	case errors.As(err, &reqErr):
+		return newProblem(reqErr.status, reqErr.detail)
+	case errors.Is(err, service.ErrInvalidCursor):
+		return newProblem(http.StatusBadRequest,
+			"The cursor query parameter is invalid. Pass the next_cursor value of the previous page unchanged.")
+	case errors.As(err, &validation):
+		p := newProblem(http.StatusUnprocessableEntity, "The request body contains invalid fields.")
+		for _, f := range validation.Fields {
+			p.Errors = append(p.Errors, fieldProblem{Field: f.Field, Message: f.Message})
+		}
+		return p
+	case errors.Is(err, service.ErrNotFound):
+		return newProblem(http.StatusNotFound, "No user has this ID.")
+	case errors.Is(err, errRouteNotFound):
+		return newProblem(http.StatusNotFound, "No route matches the request path.")
+	case errors.Is(err, errMethodNotAllowed):
+		return newProblem(http.StatusMethodNotAllowed,
+			"The route does not support this method. The Allow header lists the supported methods.")
+	case errors.Is(err, service.ErrConflict):
+		return newProblem(http.StatusConflict, "Another user already has this email address.")
+	case errors.Is(err, errNotReady):
+		return newProblem(http.StatusServiceUnavailable, "The service is not ready to serve requests.")
+	default:
+		return newProblem(http.StatusInternalServerError, internalErrorDetail)
+	}
+}
+
+func newProblem(status int, detail string) problem {
+	return problem{
+		Type:   "about:blank",
+		Title:  http.StatusText(status),
+		Status: status,
+		Detail: detail,
+	}
+}
+
+// writeError writes the problem response for err. It logs errors that map
+// to 500 with the request ID, because the response hides their cause.
+func writeError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
+	p := problemFor(err)
+	if p.Status == http.StatusInternalServerError {
+		logger.ErrorContext(r.Context(), "request failed",
+			slog.String("error", err.Error()),
+			slog.String("method", r.Method),
+			slog.String("route", r.Pattern),
+			slog.String("request_id", middleware.RequestIDFrom(r.Context())),
+		)
+	}
+	writeJSON(w, p.Status, "application/problem+json", p)
+}
+
+// writeJSON encodes body as the response. An encoding error can only come
+// from the connection at this point, so it is dropped.
+func writeJSON(w http.ResponseWriter, status int, contentType string, body any) {
+	w.Header().Set("Content-Type", contentType)
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(body)
+}

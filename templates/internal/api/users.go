@@ -1,0 +1,164 @@
+package api
+
+import (
+	"log/slog"
+	"net/http"
+	"strconv"
+	"time"
+
+	"{{ module_path }}/internal/service"
+)
+
+// userRequest is the body of POST /v1/users and PUT /v1/users/{id}.
+type userRequest struct {
+	Name  string `json:"name"`
+	Email string `json:"email"`
+}
+
+// userResponse is the JSON form of a user.
+type userResponse struct {
+	ID        int64     `json:"id"`
+	Name      string    `json:"name"`
+	Email     string    `json:"email"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+}
+
+// listResponse is the body of GET /v1/users.
+type listResponse struct {
+	Users      []userResponse `json:"users"`
+	NextCursor string         `json:"next_cursor,omitempty"`
+}
+
+func toResponse(u service.User) userResponse {
+	return userResponse{
+		ID:        u.ID,
+		Name:      u.Name,
+		Email:     u.Email,
+		CreatedAt: u.CreatedAt,
+		UpdatedAt: u.UpdatedAt,
+	}
+}
+
+func createUser(logger *slog.Logger, users *service.Users, maxBodyBytes int64) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		req, err := decodeJSON[userRequest](w, r, maxBodyBytes)
+		if err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
+
+		u, err := users.Create(r.Context(), service.UserInput{Name: req.Name, Email: req.Email})
+		if err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
+
+		w.Header().Set("Location", "/v1/users/"+strconv.FormatInt(u.ID, 10))
+		writeJSON(w, http.StatusCreated, "application/json", toResponse(u))
+	})
+}
+
+func listUsers(logger *slog.Logger, users *service.Users, defaultLimit, maxLimit int) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		query := r.URL.Query()
+		limit, err := parseLimit(query.Get("limit"), defaultLimit, maxLimit)
+		if err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
+
+		page, err := users.List(r.Context(), limit, query.Get("cursor"))
+		if err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
+
+		resp := listResponse{
+			Users:      make([]userResponse, 0, len(page.Users)),
+			NextCursor: page.NextCursor,
+		}
+		for _, u := range page.Users {
+			resp.Users = append(resp.Users, toResponse(u))
+		}
+		writeJSON(w, http.StatusOK, "application/json", resp)
+	})
+}
+
+func getUser(logger *slog.Logger, users *service.Users) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := parseID(r)
+		if err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
+
+		u, err := users.Get(r.Context(), id)
+		if err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, "application/json", toResponse(u))
+	})
+}
+
+func updateUser(logger *slog.Logger, users *service.Users, maxBodyBytes int64) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := parseID(r)
+		if err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
+		req, err := decodeJSON[userRequest](w, r, maxBodyBytes)
+		if err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
+
+		u, err := users.Update(r.Context(), id, service.UserInput{Name: req.Name, Email: req.Email})
+		if err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, "application/json", toResponse(u))
+	})
+}
+
+func deleteUser(logger *slog.Logger, users *service.Users) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		id, err := parseID(r)
+		if err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
+
+		if err := users.Delete(r.Context(), id); err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
+		w.WriteHeader(http.StatusNoContent)
+	})
+}
+
+// parseID reads the {id} path parameter, which must be a positive integer.
+func parseID(r *http.Request) (int64, error) {
+	raw := r.PathValue("id")
+	id, err := strconv.ParseInt(raw, 10, 64)
+	if err != nil || id < 1 {
+		return 0, badRequest("The user ID in the path must be a positive integer, got " + strconv.Quote(raw) + ".")
+	}
+	return id, nil
+}
+
+// parseLimit reads the limit query parameter. An empty value gives
+// defaultLimit, and values above maxLimit are lowered to maxLimit.
+func parseLimit(raw string, defaultLimit, maxLimit int) (int, error) {
+	if raw == "" {
+		return defaultLimit, nil
+	}
+	limit, err := strconv.Atoi(raw)
+	if err != nil || limit < 1 {
+		return 0, badRequest("The limit query parameter must be a positive integer, got " + strconv.Quote(raw) + ".")
+	}
+	return min(limit, maxLimit), nil
+}

@@ -1,0 +1,228 @@
+package config_test
+
+import (
+	"errors"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"{{ module_path }}/internal/config"
+)
+
+func mapGetenv(values map[string]string) func(string) string {
+	return func(key string) string {
+		return values[key]
+	}
+}
+
+func TestLoadDefaults(t *testing.T) {
+	cfg, err := config.Load(mapGetenv(nil))
+	if err != nil {
+		t.Fatalf("Load with no variables set: %v", err)
+	}
+
+	if cfg.Host != "" {
+		t.Errorf("Host = %q, want empty", cfg.Host)
+	}
+	if cfg.Port != 8080 {
+		t.Errorf("Port = %d, want 8080", cfg.Port)
+	}
+	if cfg.DatabaseURL == "" {
+		t.Error("DatabaseURL is empty, want a default")
+	}
+	if cfg.LogLevel != "info" {
+		t.Errorf("LogLevel = %q, want info", cfg.LogLevel)
+	}
+	if cfg.LogFormat != "json" {
+		t.Errorf("LogFormat = %q, want json", cfg.LogFormat)
+	}
+	if cfg.ShutdownTimeout != 10*time.Second {
+		t.Errorf("ShutdownTimeout = %s, want 10s", cfg.ShutdownTimeout)
+	}
+	if cfg.HTTPReadHeaderTimeout != 5*time.Second {
+		t.Errorf("HTTPReadHeaderTimeout = %s, want 5s", cfg.HTTPReadHeaderTimeout)
+	}
+	if cfg.HTTPReadTimeout != 15*time.Second {
+		t.Errorf("HTTPReadTimeout = %s, want 15s", cfg.HTTPReadTimeout)
+	}
+	if cfg.HTTPWriteTimeout != 15*time.Second {
+		t.Errorf("HTTPWriteTimeout = %s, want 15s", cfg.HTTPWriteTimeout)
+	}
+	if cfg.HTTPIdleTimeout != 60*time.Second {
+		t.Errorf("HTTPIdleTimeout = %s, want 60s", cfg.HTTPIdleTimeout)
+	}
+	if cfg.DBMaxOpenConns != 10 {
+		t.Errorf("DBMaxOpenConns = %d, want 10", cfg.DBMaxOpenConns)
+	}
+	if cfg.DBMaxIdleConns != 10 {
+		t.Errorf("DBMaxIdleConns = %d, want 10", cfg.DBMaxIdleConns)
+	}
+	if cfg.DBConnMaxLifetime != 30*time.Minute {
+		t.Errorf("DBConnMaxLifetime = %s, want 30m", cfg.DBConnMaxLifetime)
+	}
+	if cfg.MaxBodyBytes != 1<<20 {
+		t.Errorf("MaxBodyBytes = %d, want %d", cfg.MaxBodyBytes, 1<<20)
+	}
+	if cfg.PageLimitDefault != 20 {
+		t.Errorf("PageLimitDefault = %d, want 20", cfg.PageLimitDefault)
+	}
+	if cfg.PageLimitMax != 100 {
+		t.Errorf("PageLimitMax = %d, want 100", cfg.PageLimitMax)
+	}
+}
+
+func TestLoadValidValues(t *testing.T) {
+	tests := []struct {
+		name  string
+		env   map[string]string
+		check func(t *testing.T, cfg config.Config)
+	}{
+		{
+			name: "host and port",
+			env:  map[string]string{"HOST": "127.0.0.1", "PORT": "9090"},
+			check: func(t *testing.T, cfg config.Config) {
+				if got := cfg.Addr(); got != "127.0.0.1:9090" {
+					t.Errorf("Addr() = %q, want 127.0.0.1:9090", got)
+				}
+			},
+		},
+		{
+			name: "database url",
+			env:  map[string]string{"DATABASE_URL": "/tmp/other.db"},
+			check: func(t *testing.T, cfg config.Config) {
+				if cfg.DatabaseURL != "/tmp/other.db" {
+					t.Errorf("DatabaseURL = %q, want /tmp/other.db", cfg.DatabaseURL)
+				}
+			},
+		},
+		{
+			name: "log level upper case",
+			env:  map[string]string{"LOG_LEVEL": "DEBUG", "LOG_FORMAT": "Text"},
+			check: func(t *testing.T, cfg config.Config) {
+				if cfg.SlogLevel() != slog.LevelDebug {
+					t.Errorf("SlogLevel() = %s, want DEBUG", cfg.SlogLevel())
+				}
+				if cfg.LogFormat != "text" {
+					t.Errorf("LogFormat = %q, want text", cfg.LogFormat)
+				}
+			},
+		},
+		{
+			name: "durations",
+			env:  map[string]string{"SHUTDOWN_TIMEOUT": "2s", "HTTP_IDLE_TIMEOUT": "1m30s"},
+			check: func(t *testing.T, cfg config.Config) {
+				if cfg.ShutdownTimeout != 2*time.Second {
+					t.Errorf("ShutdownTimeout = %s, want 2s", cfg.ShutdownTimeout)
+				}
+				if cfg.HTTPIdleTimeout != 90*time.Second {
+					t.Errorf("HTTPIdleTimeout = %s, want 1m30s", cfg.HTTPIdleTimeout)
+				}
+			},
+		},
+		{
+			name: "page limits equal",
+			env:  map[string]string{"PAGE_LIMIT_DEFAULT": "50", "PAGE_LIMIT_MAX": "50"},
+			check: func(t *testing.T, cfg config.Config) {
+				if cfg.PageLimitDefault != 50 || cfg.PageLimitMax != 50 {
+					t.Errorf("page limits = %d/%d, want 50/50", cfg.PageLimitDefault, cfg.PageLimitMax)
+				}
+			},
+		},
+		{
+			name: "empty value means default",
+			env:  map[string]string{"PORT": ""},
+			check: func(t *testing.T, cfg config.Config) {
+				if cfg.Port != 8080 {
+					t.Errorf("Port = %d, want 8080", cfg.Port)
+				}
+			},
+		},
+	}
+
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := config.Load(mapGetenv(tt.env))
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			tt.check(t, cfg)
+		})
+	}
+}
+
+func TestLoadInvalidValues(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		// want lists the variable names that the error must report, in order.
+		want []string
+	}{
+		{name: "port not a number", env: map[string]string{"PORT": "http"}, want: []string{"PORT"}},
+		{name: "port out of range", env: map[string]string{"PORT": "70000"}, want: []string{"PORT"}},
+		{name: "port zero", env: map[string]string{"PORT": "0"}, want: []string{"PORT"}},
+		{name: "blank database url", env: map[string]string{"DATABASE_URL": "  "}, want: []string{"DATABASE_URL"}},
+		{name: "unknown log level", env: map[string]string{"LOG_LEVEL": "verbose"}, want: []string{"LOG_LEVEL"}},
+		{name: "unknown log format", env: map[string]string{"LOG_FORMAT": "xml"}, want: []string{"LOG_FORMAT"}},
+		{name: "duration without unit", env: map[string]string{"SHUTDOWN_TIMEOUT": "10"}, want: []string{"SHUTDOWN_TIMEOUT"}},
+		{name: "negative duration", env: map[string]string{"HTTP_READ_TIMEOUT": "-1s"}, want: []string{"HTTP_READ_TIMEOUT"}},
+		{name: "zero open connections", env: map[string]string{"DB_MAX_OPEN_CONNS": "0"}, want: []string{"DB_MAX_OPEN_CONNS"}},
+		{
+			name: "idle above open connections",
+			env:  map[string]string{"DB_MAX_OPEN_CONNS": "2", "DB_MAX_IDLE_CONNS": "3"},
+			want: []string{"DB_MAX_IDLE_CONNS"},
+		},
+		{name: "negative idle connections", env: map[string]string{"DB_MAX_IDLE_CONNS": "-1"}, want: []string{"DB_MAX_IDLE_CONNS"}},
+		{name: "zero body size", env: map[string]string{"MAX_BODY_BYTES": "0"}, want: []string{"MAX_BODY_BYTES"}},
+		{
+			name: "default page limit above max",
+			env:  map[string]string{"PAGE_LIMIT_DEFAULT": "200"},
+			want: []string{"PAGE_LIMIT_DEFAULT"},
+		},
+		{name: "zero max page limit", env: map[string]string{"PAGE_LIMIT_MAX": "0"}, want: []string{"PAGE_LIMIT_MAX"}},
+		{
+			name: "every problem in one error",
+			env: map[string]string{
+				"PORT":              "abc",
+				"LOG_FORMAT":        "xml",
+				"HTTP_IDLE_TIMEOUT": "forever",
+				"DB_MAX_OPEN_CONNS": "0",
+			},
+			want: []string{"PORT", "HTTP_IDLE_TIMEOUT", "LOG_FORMAT", "DB_MAX_OPEN_CONNS"},
+		},
+	}
+
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := config.Load(mapGetenv(tt.env))
+			if err == nil {
+				t.Fatal("Load returned no error")
+			}
+
+			var cfgErr *config.Error
+			if !errors.As(err, &cfgErr) {
+				t.Fatalf("Load error %v is %T, want *config.Error", err, err)
+			}
+			if len(cfgErr.Problems) != len(tt.want) {
+				t.Fatalf("Problems = %q, want one per variable in %q", cfgErr.Problems, tt.want)
+			}
+			for i, key := range tt.want {
+				if !strings.HasPrefix(cfgErr.Problems[i], key+": ") {
+					t.Errorf("Problems[%d] = %q, want it to start with %q", i, cfgErr.Problems[i], key+": ")
+				}
+			}
+		})
+	}
+}
+
+func TestErrorMessageNamesValue(t *testing.T) {
+	_, err := config.Load(mapGetenv(map[string]string{"PORT": "http"}))
+	if err == nil {
+		t.Fatal("Load returned no error")
+	}
+
+	want := `invalid configuration: PORT: invalid int value "http"`
+	if err.Error() != want {
+		t.Errorf("Error() = %q, want %q", err.Error(), want)
+	}
+}

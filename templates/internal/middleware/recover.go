@@ -1,0 +1,80 @@
+package middleware
+
+import (
+	"encoding/json"
+	"log/slog"
+	"net/http"
+	"runtime/debug"
+)
+
+// Recover turns a panic in next into a 500 application/problem+json response
+// and logs the panic value with the stack trace. It re-panics
+// http.ErrAbortHandler, which net/http uses to abort a response silently.
+// When the handler had already started the response, Recover only logs,
+// because the status can no longer change.
+func Recover(logger *slog.Logger) func(http.Handler) http.Handler {
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			tracker := &writeTracker{ResponseWriter: w}
+			defer func() {
+				v := recover()
+				if v == nil {
+					return
+				}
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+
+				logger.ErrorContext(r.Context(), "panic in HTTP handler",
+					slog.Any("panic", v),
+					slog.String("stack", string(debug.Stack())),
+					slog.String("method", r.Method),
+					slog.String("path", r.URL.Path),
+					slog.String("request_id", RequestIDFrom(r.Context())),
+				)
+				if !tracker.wrote {
+					writeInternalError(w)
+				}
+			}()
+
+			next.ServeHTTP(tracker, r)
+		})
+	}
+}
+
+// writeInternalError writes the same problem document as the api package does
+// for other unexpected errors. The api package imports this one, so this
+// package cannot call it.
+func writeInternalError(w http.ResponseWriter) {
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(http.StatusInternalServerError)
+	_ = json.NewEncoder(w).Encode(map[string]any{
+		"type":   "about:blank",
+		"title":  http.StatusText(http.StatusInternalServerError),
+		"status": http.StatusInternalServerError,
+		"detail": "The server failed to process the request. Quote the X-Request-ID response header when you report it.",
+	})
+}
+
+// writeTracker records whether the handler has started the response.
+type writeTracker struct {
+	http.ResponseWriter
+	wrote bool
+}
+
+func (t *writeTracker) WriteHeader(status int) {
+	// 1xx responses are informational and leave the final status open.
+	if status >= 200 {
+		t.wrote = true
+	}
+	t.ResponseWriter.WriteHeader(status)
+}
+
+func (t *writeTracker) Write(b []byte) (int, error) {
+	t.wrote = true
+	return t.ResponseWriter.Write(b)
+}
+
+func (t *writeTracker) Unwrap() http.ResponseWriter {
+	return t.ResponseWriter
+}
