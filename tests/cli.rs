@@ -521,3 +521,30 @@ fn missing_go_is_reported_not_fatal() {
     );
     assert!(stdout.trim_end().ends_with("go test ./..."), "{stdout}");
 }
+
+#[test]
+fn old_go_is_reported_not_fatal() {
+    use std::os::unix::fs::PermissionsExt;
+    let cwd = TempDir::new().unwrap();
+    let bin = cwd.path().join("tools/bin");
+    fs::create_dir_all(&bin).unwrap();
+    let fake_go = bin.join("go");
+    fs::write(
+        &fake_go,
+        "#!/bin/sh\necho 'go version go1.22.5 linux/amd64'\n",
+    )
+    .unwrap();
+    fs::set_permissions(&fake_go, fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!("{}:/usr/bin:/bin", bin.display());
+
+    let (output, stdout, stderr) = run(scaffold(cwd.path())
+        .args(["new", "billing", "--no-git"])
+        .env("PATH", path));
+
+    assert!(output.status.success(), "stderr: {stderr}");
+    let expected = format!(
+        "go: found 1.22.5, but the project needs Go {} or newer",
+        scaffold::context::GO_VERSION
+    );
+    assert!(stdout.contains(&expected), "{stdout}");
+}
