@@ -1,9 +1,10 @@
 //! Command-line flags as typed. These structs are raw input; [`crate::spec::ProjectSpec`] is what the rest of the
 //! program uses.
 
-use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
 
-use crate::spec::Database;
+use clap::{Args, Parser, Subcommand};
+use clap_complete::Shell;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -12,6 +13,14 @@ use crate::spec::Database;
     about = "Generate production-grade Go backend services"
 )]
 pub struct Cli {
+    /// Print nothing but errors.
+    #[arg(long, short, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+
+    /// Print where each answer came from and each step, on stderr.
+    #[arg(long, short, global = true)]
+    pub verbose: bool,
+
     #[command(subcommand)]
     pub command: Command,
 }
@@ -20,6 +29,14 @@ pub struct Cli {
 pub enum Command {
     /// Create a new Go service.
     New(NewArgs),
+    /// Show or change your defaults for `scaffold new`.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Print a shell completion script to stdout.
+    Completions {
+        /// The shell to complete for.
+        shell: Shell,
+    },
 }
 
 #[derive(Debug, Args)]
@@ -27,19 +44,27 @@ pub enum Command {
 A TARGET with a slash whose first element contains a dot, such as github.com/acme/billing, is a module path: the
 project goes into ./billing with that module path. Anything else is a folder path, created exactly there.
 
+Each value comes from the first of: flag, environment variable (SCAFFOLD_NAME, SCAFFOLD_MODULE, SCAFFOLD_DB,
+SCAFFOLD_GIT), --answers file, user config (`scaffold config`), built-in default. With a terminal, values not
+given are asked for; without one, or with --yes, nothing is asked and missing values are an error.
+
 Exit codes: 0 success, 1 failure while writing, 2 invalid input, 73 target not empty or files conflict,
-130 interrupted. Nothing is written unless the whole project is.")]
+130 interrupted or cancelled. Nothing is written unless the whole project is.")]
 pub struct NewArgs {
     /// Folder name, folder path or module path of the new project.
-    pub target: String,
+    pub target: Option<String>,
 
-    /// Set the Go module path [default: the folder name].
+    /// Set the Go module path [default: the folder name, after the configured module prefix].
     #[arg(long, value_name = "PATH")]
     pub module: Option<String>,
 
-    /// Choose the database the service stores its data in.
-    #[arg(long, value_enum, default_value_t = Database::Sqlite)]
-    pub db: Database,
+    /// Choose the database the service stores its data in: sqlite or postgres [default: sqlite].
+    #[arg(long, value_name = "NAME")]
+    pub db: Option<String>,
+
+    /// Read answers from a file, such as the scaffold.toml of an existing project.
+    #[arg(long, value_name = "FILE")]
+    pub answers: Option<PathBuf>,
 
     /// Print the files that would be written, with their sizes, and write nothing.
     #[arg(long, help_heading = "Writing")]
@@ -49,11 +74,29 @@ pub struct NewArgs {
     #[arg(long, help_heading = "Writing")]
     pub force: bool,
 
+    /// Run `git init` and commit the generated files [default].
+    #[arg(long, help_heading = "Writing", overrides_with = "no_git")]
+    pub git: bool,
+
     /// Skip `git init` and the initial commit.
-    #[arg(long, help_heading = "Writing")]
+    #[arg(long, help_heading = "Writing", overrides_with = "git")]
     pub no_git: bool,
 
-    /// Accept every default without asking; `new` never prompts yet, so this changes nothing today.
+    /// Never ask; use defaults for values not given, and fail if a required one is missing.
     #[arg(long, short = 'y')]
     pub yes: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print every key with its value.
+    List,
+    /// Print the value of one key.
+    Get { key: String },
+    /// Set a key, keeping the rest of the file as written.
+    Set { key: String, value: String },
+    /// Remove a key.
+    Unset { key: String },
+    /// Print the config file's path.
+    Path,
 }

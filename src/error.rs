@@ -30,6 +30,9 @@ pub enum Error {
     #[error("interrupted; nothing was written")]
     Interrupted,
 
+    #[error("cancelled; nothing was written")]
+    Cancelled,
+
     #[error("failed to render template `{template}`: {source}")]
     Render {
         template: &'static str,
@@ -59,7 +62,7 @@ impl Error {
             Self::TargetNotEmpty { .. }
             | Self::TargetNotFolder { .. }
             | Self::TypeConflicts { .. } => EXIT_CONFLICT,
-            Self::Interrupted => EXIT_INTERRUPTED,
+            Self::Interrupted | Self::Cancelled => EXIT_INTERRUPTED,
             Self::Render { .. } | Self::Io { .. } => EXIT_FAILURE,
         }
     }

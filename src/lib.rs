@@ -4,15 +4,20 @@
 //! each step in-process; `main.rs` only parses flags and maps errors to exit codes.
 
 pub mod cli;
+pub mod commands;
 pub mod context;
 pub mod error;
 pub mod git;
 pub mod interrupt;
+pub mod manifest;
 pub mod module_path;
 pub mod names;
-pub mod new;
+pub mod output;
 pub mod plan;
+pub mod prompt;
+pub mod questions;
 pub mod spec;
 pub mod templates;
 pub mod toolchain;
+pub mod user_config;
 pub mod writer;

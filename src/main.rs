@@ -1,18 +1,41 @@
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
 use scaffold::cli::{Cli, Command};
+use scaffold::commands;
 use scaffold::error::{EXIT_FAILURE, Error};
+use scaffold::output::Output;
+use scaffold::user_config::UserConfig;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let interrupted = scaffold::interrupt::install();
+    let output = Output::detect(cli.quiet, cli.verbose);
+    let mut stdout = io::stdout().lock();
     let result = match &cli.command {
         Command::New(args) => match std::env::current_dir() {
-            Ok(cwd) => scaffold::new::run(args, &cwd, &mut io::stdout().lock(), interrupted),
+            Ok(cwd) => {
+                let env = |key: &str| std::env::var(key).ok();
+                let context = commands::new::RunContext {
+                    cwd: &cwd,
+                    env: &env,
+                    config_path: UserConfig::default_path(),
+                    terminal: io::stdin().is_terminal() && io::stdout().is_terminal(),
+                    output,
+                    interrupted,
+                };
+                commands::new::run(args, &context, &mut stdout)
+            }
             Err(source) => Err(Error::io("read", "the current folder", source)),
         },
+        Command::Config(command) => match UserConfig::default_path() {
+            Some(path) => commands::config::run(command, &path, &mut stdout),
+            None => Err(Error::InvalidInput(
+                "this platform has no config folder for scaffold".into(),
+            )),
+        },
+        Command::Completions { shell } => commands::completions(*shell, &mut stdout),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -20,6 +43,10 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(error) => {
+            // A prompt interrupted by Ctrl-C may leave the cursor hidden.
+            if io::stderr().is_terminal() {
+                let _ = console::Term::stderr().show_cursor();
+            }
             let _ = writeln!(io::stderr(), "error: {error}");
             ExitCode::from(error.exit_code().max(EXIT_FAILURE))
         }

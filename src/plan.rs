@@ -2,6 +2,7 @@
 
 use crate::context::Context;
 use crate::error::Error;
+use crate::manifest;
 use crate::spec::ProjectSpec;
 use crate::templates::BUILT_IN;
 
@@ -23,7 +24,7 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// Renders every built-in template for `spec`.
+    /// Renders every built-in template for `spec`, plus the manifest that records the answers and file hashes.
     pub fn render(spec: &ProjectSpec) -> Result<Self, Error> {
         let context = Context::new(spec);
         let mut files = Vec::with_capacity(BUILT_IN.len());
@@ -41,6 +42,12 @@ impl Plan {
                 mode: FILE_MODE,
             });
         }
+        let manifest = manifest::render(spec, &files);
+        files.push(PlannedFile {
+            path: manifest::FILE_NAME.to_owned(),
+            contents: manifest.into_bytes(),
+            mode: FILE_MODE,
+        });
         files.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(Self { files })
     }

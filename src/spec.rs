@@ -18,6 +18,24 @@ pub enum Database {
 }
 
 impl Database {
+    /// Parses a database name as the `--db` flag accepts it, or returns the list of valid names.
+    pub fn parse(value: &str) -> Result<Self, String> {
+        <Self as clap::ValueEnum>::from_str(value, false).map_err(|_| {
+            format!(
+                "unknown database `{value}`; choose one of {}",
+                Self::names().join(", ")
+            )
+        })
+    }
+
+    /// Names of every supported database, in the order `--help` lists them.
+    pub fn names() -> Vec<&'static str> {
+        <Self as clap::ValueEnum>::value_variants()
+            .iter()
+            .map(|database| database.as_str())
+            .collect()
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Sqlite => "sqlite",
@@ -26,13 +44,30 @@ impl Database {
     }
 }
 
-/// Raw answers before validation, in the form the command line gives them.
-#[derive(Debug, Clone)]
+/// Answers after each was checked on its own, before the checks that need several of them together.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Answers {
     /// A folder name, a path, or a module path such as `github.com/acme/billing`.
     pub target: String,
     pub module: Option<String>,
+    /// Prefix for a module path derived from the folder name, such as `github.com/acme`.
+    pub module_prefix: Option<String>,
     pub database: Database,
+    /// Whether to run `git init` and commit the generated files.
+    pub git: bool,
+}
+
+impl Answers {
+    /// Answers with built-in defaults for everything but the target.
+    pub fn new(target: impl Into<String>) -> Self {
+        Self {
+            target: target.into(),
+            module: None,
+            module_prefix: None,
+            database: Database::Sqlite,
+            git: true,
+        }
+    }
 }
 
 /// A validated project: every answer checked and every derived name computed.
@@ -42,6 +77,7 @@ pub struct ProjectSpec {
     pub target: PathBuf,
     pub names: ProjectNames,
     pub database: Database,
+    pub git: bool,
 }
 
 impl ProjectSpec {
@@ -66,7 +102,13 @@ impl ProjectSpec {
         let (module_value, module_source) = match (&answers.module, named_by_module) {
             (Some(module), _) => (module.clone(), ModuleSource::Flag),
             (None, true) => (target_arg.to_owned(), ModuleSource::Name),
-            (None, false) => (folder.clone(), ModuleSource::Folder),
+            (None, false) => match &answers.module_prefix {
+                Some(prefix) => (
+                    format!("{}/{folder}", prefix.trim_end_matches('/')),
+                    ModuleSource::Prefix,
+                ),
+                None => (folder.clone(), ModuleSource::Folder),
+            },
         };
         let module_path = ModulePath::parse(&module_value)
             .map_err(|reason| Error::InvalidInput(module_source.message(&module_value, &reason)))?;
@@ -76,6 +118,7 @@ impl ProjectSpec {
             target,
             names,
             database: answers.database,
+            git: answers.git,
         })
     }
 }
@@ -84,6 +127,7 @@ impl ProjectSpec {
 enum ModuleSource {
     Flag,
     Name,
+    Prefix,
     Folder,
 }
 
@@ -92,6 +136,10 @@ impl ModuleSource {
         match self {
             Self::Flag => format!("invalid module path `{value}` given to `--module`: {reason}"),
             Self::Name => format!("invalid module path `{value}`: {reason}"),
+            Self::Prefix => format!(
+                "invalid module path `{value}`, made of the configured module prefix and the folder name: {reason}; \
+                 pass one with `--module`"
+            ),
             Self::Folder => format!(
                 "the folder name `{value}` is not a valid Go module path ({reason}); \
                  pass one with `--module`, for example `--module example.com/{}`",
@@ -170,9 +218,8 @@ mod tests {
 
     fn resolve(target: &str, module: Option<&str>) -> Result<ProjectSpec, Error> {
         let answers = Answers {
-            target: target.into(),
             module: module.map(Into::into),
-            database: Database::Sqlite,
+            ..Answers::new(target)
         };
         ProjectSpec::resolve(&answers, Path::new("/work/here"))
     }
@@ -229,6 +276,37 @@ mod tests {
         assert!(
             message.starts_with("invalid module path `../x` given to `--module`"),
             "{message}"
+        );
+    }
+
+    #[test]
+    fn module_prefix_applies_to_folder_names() {
+        let answers = Answers {
+            module_prefix: Some("github.com/acme/".into()),
+            ..Answers::new("billing")
+        };
+        let spec = ProjectSpec::resolve(&answers, Path::new("/work")).unwrap();
+        assert_eq!(spec.names.module_path.as_str(), "github.com/acme/billing");
+
+        let answers = Answers {
+            module_prefix: Some("github.com/acme".into()),
+            ..Answers::new("example.com/x/orders")
+        };
+        let spec = ProjectSpec::resolve(&answers, Path::new("/work")).unwrap();
+        assert_eq!(
+            spec.names.module_path.as_str(),
+            "example.com/x/orders",
+            "a module path as name wins"
+        );
+    }
+
+    #[test]
+    fn parses_database_names() {
+        assert_eq!(Database::parse("postgres"), Ok(Database::Postgres));
+        let error = Database::parse("oracle").unwrap_err();
+        assert!(
+            error.starts_with("unknown database `oracle`; choose one of sqlite, postgres"),
+            "{error}"
         );
     }
 

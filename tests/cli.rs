@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use scaffold::error::Error;
 use scaffold::plan::Plan;
-use scaffold::spec::{Answers, Database, ProjectSpec};
+use scaffold::spec::{Answers, ProjectSpec};
 use support::{run, scaffold, tree};
 use tempfile::TempDir;
 
@@ -123,15 +123,15 @@ fn invalid_module_paths_exit_2_and_write_nothing() {
     for (module, expected) in [
         (
             "has space",
-            "invalid module path `has space` given to `--module`: it contains a space",
+            "invalid module path `has space`: it contains a space (from --module)",
         ),
         (
             "../x",
-            "invalid module path `../x` given to `--module`: the path element `..` is a relative folder",
+            "invalid module path `../x`: the path element `..` is a relative folder reference (from --module)",
         ),
         (
             "/abs/x",
-            "invalid module path `/abs/x` given to `--module`: it starts with `/`",
+            "invalid module path `/abs/x`: it starts with `/` (from --module)",
         ),
         (".hidden/x", "the path element `.hidden` starts with a dot"),
         ("a\\b", "it contains a backslash"),
@@ -325,7 +325,11 @@ fn missing_target_is_a_usage_error() {
     let (code, _, stderr) = new_in(cwd.path(), &[]);
 
     assert_eq!(code, 2, "stderr: {stderr}");
-    assert!(stderr.contains("<TARGET>"), "{stderr}");
+    assert_eq!(
+        stderr,
+        "error: missing project folder: pass it as the TARGET argument, for example `scaffold new billing`, or set \
+         SCAFFOLD_NAME\n"
+    );
     assert!(entries(cwd.path()).is_empty());
 }
 
@@ -407,11 +411,7 @@ fn every_text_file_ends_with_one_newline() {
 #[test]
 fn interrupted_write_leaves_nothing() {
     let cwd = TempDir::new().unwrap();
-    let answers = Answers {
-        target: "billing".into(),
-        module: None,
-        database: Database::Sqlite,
-    };
+    let answers = Answers::new("billing");
     let spec = ProjectSpec::resolve(&answers, &cwd.path().join("a/b")).unwrap();
     let plan = Plan::render(&spec).unwrap();
 

@@ -13,7 +13,21 @@ pub fn scaffold(cwd: &Path) -> Command {
     let mut command = Command::new(env!("CARGO_BIN_EXE_scaffold"));
     command.current_dir(cwd).stdin(Stdio::null());
     isolate_git(&mut command, cwd);
+    isolate_config(&mut command, cwd);
     command
+}
+
+/// Points the user config at `home/.config` and clears every `SCAFFOLD_` variable, so the developer's own
+/// defaults never leak into a test.
+pub fn isolate_config(command: &mut Command, home: &Path) {
+    command
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("HOME", home);
+    for (key, _) in std::env::vars() {
+        if key.starts_with("SCAFFOLD_") {
+            command.env_remove(key);
+        }
+    }
 }
 
 /// Points git at an empty global configuration with a fixed identity, so tests never depend on the machine.

@@ -1,0 +1,316 @@
+//! `scaffold new`: gather the answers, render the plan, write it, run the post steps and print the summary.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
+
+use crate::cli::NewArgs;
+use crate::error::Error;
+use crate::git::{self, GitOutcome};
+use crate::manifest::AnswersFile;
+use crate::output::Output;
+use crate::plan::Plan;
+use crate::prompt;
+use crate::questions::{
+    AnswerSources, DATABASE, FlagValues, GIT, MODULE, NAME, Resolution, Source,
+};
+use crate::spec::{Answers, Database, ProjectSpec};
+use crate::toolchain::GoToolchain;
+use crate::user_config::{UserConfig, UserDefaults};
+use crate::writer;
+
+/// What `scaffold new` may read from the process it runs in; tests pass their own.
+pub struct RunContext<'a> {
+    pub cwd: &'a Path,
+    pub env: &'a dyn Fn(&str) -> Option<String>,
+    /// The user config file; `None` when the platform has no config folder.
+    pub config_path: Option<PathBuf>,
+    /// stdin and stdout are terminals, so questions may be asked.
+    pub terminal: bool,
+    pub output: Output,
+    pub interrupted: &'a AtomicBool,
+}
+
+/// Runs `scaffold new`, printing results to `out`.
+pub fn run(args: &NewArgs, context: &RunContext<'_>, out: &mut dyn Write) -> Result<(), Error> {
+    let interactive = context.terminal && !args.yes;
+    let (spec, resolution) = gather(args, context, interactive)?;
+    let plan = Plan::render(&spec)?;
+
+    if args.dry_run {
+        writer::check(&plan, &spec.target, args.force)?;
+        return print_dry_run(&plan, &spec, out).map_err(stdout_error);
+    }
+
+    context.output.detail(&format!(
+        "writing {} files to {}",
+        plan.files.len(),
+        spec.target.display()
+    ));
+    writer::write(&plan, &spec.target, args.force, context.interrupted)?;
+    let git = spec.git.then(|| {
+        let spinner = context.output.spinner("creating the git repository");
+        let outcome = git::init_and_commit(&spec.target);
+        if let Some(spinner) = spinner {
+            spinner.finish_and_clear();
+        }
+        outcome
+    });
+    let go = GoToolchain::detect();
+    if context.output.quiet {
+        return Ok(());
+    }
+    print_summary(&plan, &spec, context.cwd, git.as_ref(), &go, out).map_err(stdout_error)?;
+    if interactive {
+        let command = equivalent_command(&resolution);
+        writeln!(
+            out,
+            "\nto create the same project without questions:\n  {command}"
+        )
+        .map_err(stdout_error)?;
+    }
+    Ok(())
+}
+
+/// Resolves every answer from its sources, asks for the rest when `interactive`, and validates the result.
+fn gather(
+    args: &NewArgs,
+    context: &RunContext<'_>,
+    interactive: bool,
+) -> Result<(ProjectSpec, Resolution), Error> {
+    let mut problems = Vec::new();
+    let user = load_user_defaults(context.config_path.as_deref(), &mut problems)?;
+    let answers_file = args.answers.as_deref().map(AnswersFile::load).transpose()?;
+    if let Some(file) = &answers_file {
+        warn_about_version(file, &context.output);
+    }
+
+    let flags = FlagValues {
+        name: args.target.clone(),
+        module: args.module.clone(),
+        database: args.db.clone(),
+        git: if args.no_git {
+            Some(false)
+        } else if args.git {
+            Some(true)
+        } else {
+            None
+        },
+    };
+    let sources = AnswerSources {
+        flags,
+        env: context.env,
+        answers_file: answers_file.as_ref(),
+        user: &user,
+    };
+    let mut resolution = Resolution::resolve(&sources);
+    problems.append(&mut resolution.problems);
+
+    if interactive && problems.is_empty() {
+        prompt::ask(&mut resolution, &user, context.cwd, context.output.fancy)?;
+    }
+    resolution.require_name();
+    problems.append(&mut resolution.problems);
+
+    let answers = answers_from(&resolution, &user);
+    let spec = answers
+        .as_ref()
+        .map(|answers| ProjectSpec::resolve(answers, context.cwd));
+    match spec {
+        Some(Err(Error::InvalidInput(problem))) if !problems.is_empty() => problems.push(problem),
+        Some(Err(error)) => return Err(error),
+        Some(Ok(spec)) if problems.is_empty() => {
+            report_sources(&resolution, &context.output);
+            return Ok((spec, resolution));
+        }
+        _ => {}
+    }
+    Err(Error::InvalidInput(join_problems(&problems)))
+}
+
+/// Warns when an answers file comes from another version of scaffold, whose templates may differ.
+fn warn_about_version(file: &AnswersFile, output: &Output) {
+    let current = env!("CARGO_PKG_VERSION");
+    match file.written_by.as_deref() {
+        Some(written_by) if written_by != current && !output.quiet => eprintln!(
+            "warning: the answers file was written by scaffold {written_by} and this is {current}, so the files may differ"
+        ),
+        _ => {}
+    }
+}
+
+fn load_user_defaults(
+    path: Option<&Path>,
+    problems: &mut Vec<String>,
+) -> Result<UserDefaults, Error> {
+    let Some(path) = path else {
+        return Ok(UserDefaults::default());
+    };
+    match UserConfig::load(path)?.defaults() {
+        Ok(defaults) => Ok(defaults),
+        Err(mut found) => {
+            problems.append(&mut found);
+            Ok(UserDefaults::default())
+        }
+    }
+}
+
+/// Builds the answers once a name is known; the other values fall back to their defaults.
+fn answers_from(resolution: &Resolution, user: &UserDefaults) -> Option<Answers> {
+    let name = resolution.get(&NAME)?;
+    let database = resolution
+        .get(&DATABASE)
+        .map_or(Ok(Database::Sqlite), Database::parse)
+        .ok()?;
+    Some(Answers {
+        target: name.to_owned(),
+        module: resolution.get(&MODULE).map(str::to_owned),
+        module_prefix: user.module_prefix.clone(),
+        database,
+        git: resolution.get(&GIT) != Some("false"),
+    })
+}
+
+fn join_problems(problems: &[String]) -> String {
+    match problems {
+        [one] => one.clone(),
+        many => {
+            let lines: Vec<String> = many
+                .iter()
+                .map(|problem| format!("  - {problem}"))
+                .collect();
+            format!(
+                "{} problems with the answers; nothing was written\n{}",
+                many.len(),
+                lines.join("\n")
+            )
+        }
+    }
+}
+
+fn report_sources(resolution: &Resolution, output: &Output) {
+    for (key, value, source) in &resolution.values {
+        let from = match source {
+            Source::Flag => "flag",
+            Source::Environment => "environment",
+            Source::AnswersFile => "answers file",
+            Source::UserConfig => "user config",
+            Source::Default => "default",
+            Source::Prompt => "prompt",
+        };
+        output.detail(&format!("{key} = {value} (from {from})"));
+    }
+}
+
+/// Returns the `scaffold new` command that gives the same project without asking anything.
+fn equivalent_command(resolution: &Resolution) -> String {
+    let mut words = vec!["scaffold".to_owned(), "new".to_owned()];
+    if let Some(name) = resolution.get(&NAME) {
+        words.push(shell_quote(name));
+    }
+    if let Some(module) = resolution.get(&MODULE) {
+        words.push(format!("--module {}", shell_quote(module)));
+    }
+    words.push(format!(
+        "--db {}",
+        resolution
+            .get(&DATABASE)
+            .unwrap_or(Database::Sqlite.as_str())
+    ));
+    words.push(
+        if resolution.get(&GIT) == Some("false") {
+            "--no-git"
+        } else {
+            "--git"
+        }
+        .to_owned(),
+    );
+    words.push("--yes".to_owned());
+    words.join(" ")
+}
+
+fn stdout_error(source: io::Error) -> Error {
+    Error::io("print to", "standard output", source)
+}
+
+fn print_dry_run(plan: &Plan, spec: &ProjectSpec, out: &mut dyn Write) -> io::Result<()> {
+    let width = plan
+        .files
+        .iter()
+        .map(|file| file.contents.len().to_string().len())
+        .max()
+        .unwrap_or(1);
+    writeln!(
+        out,
+        "would write {} files ({} bytes) to {}",
+        plan.files.len(),
+        plan.total_bytes(),
+        spec.target.display()
+    )?;
+    for file in &plan.files {
+        writeln!(out, "  {:>width$}  {}", file.contents.len(), file.path)?;
+    }
+    writeln!(out, "nothing was written (--dry-run)")
+}
+
+fn print_summary(
+    plan: &Plan,
+    spec: &ProjectSpec,
+    cwd: &Path,
+    git: Option<&GitOutcome>,
+    go: &GoToolchain,
+    out: &mut dyn Write,
+) -> io::Result<()> {
+    let shown = display_path(&spec.target, cwd);
+    writeln!(
+        out,
+        "created {} ({} files, module {}, database {}) in {shown}",
+        spec.names.folder,
+        plan.files.len(),
+        spec.names.module_path,
+        spec.database.as_str(),
+    )?;
+    if let Some(git) = git {
+        writeln!(out, "{}", git.describe())?;
+    }
+    if let Some(advice) = go.advice() {
+        writeln!(out, "{advice}")?;
+    }
+    writeln!(out, "\nnext steps:")?;
+    writeln!(out, "  cd {}", shell_quote(&shown))?;
+    if spec.database == Database::Postgres {
+        writeln!(out, "  docker compose up -d postgres")?;
+    }
+    writeln!(out, "  go run ./cmd/server")?;
+    writeln!(out, "  go test ./...")
+}
+
+/// Shows `target` relative to `cwd` when it is inside it, which is shorter and what the user typed.
+fn display_path(target: &Path, cwd: &Path) -> String {
+    match target.strip_prefix(cwd) {
+        Ok(relative) if relative.as_os_str().is_empty() => ".".into(),
+        Ok(relative) => relative.display().to_string(),
+        Err(_) => target.display().to_string(),
+    }
+}
+
+/// Quotes `text` for a POSIX shell when it contains anything beyond a conservative set of safe characters.
+fn shell_quote(text: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "-_./+@:,".contains(c);
+    if !text.is_empty() && text.chars().all(safe) {
+        return text.to_owned();
+    }
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quotes_only_when_needed() {
+        assert_eq!(shell_quote("services/billing"), "services/billing");
+        assert_eq!(shell_quote("my service"), "'my service'");
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
+    }
+}

@@ -1,0 +1,111 @@
+//! The project manifest, `scaffold.toml`: the tool version, every answer, and the sha256 of every generated file.
+//!
+//! `scaffold new --answers scaffold.toml` reads the answers back, and with the same tool version reproduces the
+//! project byte for byte.
+
+use std::fs;
+use std::path::Path;
+
+use sha2::{Digest, Sha256};
+use toml_edit::{DocumentMut, Item, Table, value};
+
+use crate::error::Error;
+use crate::plan::PlannedFile;
+use crate::spec::ProjectSpec;
+
+/// The manifest's path, relative to the project root.
+pub const FILE_NAME: &str = "scaffold.toml";
+
+/// Renders the manifest for `spec` and the files it lists; the manifest does not list itself.
+pub fn render(spec: &ProjectSpec, files: &[PlannedFile]) -> String {
+    let mut document = DocumentMut::new();
+    document.decor_mut().set_prefix(
+        "# Written by scaffold. `scaffold new --answers scaffold.toml` recreates this project from these answers.\n\
+         # Keep this file: it records which files were generated and from what.\n",
+    );
+
+    let mut tool = Table::new();
+    tool.insert("version", value(env!("CARGO_PKG_VERSION")));
+    document.insert("scaffold", Item::Table(tool));
+
+    let mut answers = Table::new();
+    answers.insert("name", value(&spec.names.folder));
+    answers.insert("module", value(spec.names.module_path.as_str()));
+    answers.insert("database", value(spec.database.as_str()));
+    answers.insert("git", value(spec.git));
+    document.insert("answers", Item::Table(answers));
+
+    let mut hashes = Table::new();
+    for file in files {
+        hashes.insert(&file.path, value(sha256_hex(&file.contents)));
+    }
+    let mut hashes = Item::Table(hashes);
+    if let Some(table) = hashes.as_table_mut() {
+        table
+            .decor_mut()
+            .set_prefix("\n# sha256 of each file as generated.\n");
+    }
+    document.insert("files", hashes);
+    document.to_string()
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)
+        .iter()
+        .map(|byte| format!("{byte:02x}"))
+        .collect()
+}
+
+/// Answers read from a manifest or answers file, as text, with the version of scaffold that wrote them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AnswersFile {
+    pub written_by: Option<String>,
+    /// Pairs of (key, value as text), in file order.
+    pub values: Vec<(String, String)>,
+}
+
+impl AnswersFile {
+    /// Reads the `[answers]` table of `path`.
+    pub fn load(path: &Path) -> Result<Self, Error> {
+        let text = fs::read_to_string(path)
+            .map_err(|source| Error::io("read the answers file", path, source))?;
+        let invalid = |reason: String| {
+            Error::InvalidInput(format!(
+                "invalid answers file `{}`: {reason}",
+                path.display()
+            ))
+        };
+        let document = text
+            .parse::<DocumentMut>()
+            .map_err(|error| invalid(error.to_string().trim().to_owned()))?;
+        let table = document
+            .get("answers")
+            .and_then(Item::as_table)
+            .ok_or_else(|| invalid("it has no [answers] table".into()))?;
+
+        let mut values = Vec::new();
+        for (key, item) in table.iter() {
+            let text = match (item.as_str(), item.as_bool()) {
+                (Some(text), _) => text.to_owned(),
+                (None, Some(flag)) => flag.to_string(),
+                _ => return Err(invalid(format!("`{key}` must be a string or a boolean"))),
+            };
+            values.push((key.to_owned(), text));
+        }
+        let written_by = document
+            .get("scaffold")
+            .and_then(|tool| tool.get("version"))
+            .and_then(Item::as_str);
+        Ok(Self {
+            written_by: written_by.map(str::to_owned),
+            values,
+        })
+    }
+
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.values
+            .iter()
+            .find(|(name, _)| name == key)
+            .map(|(_, text)| text.as_str())
+    }
+}

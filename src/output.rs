@@ -1,0 +1,49 @@
+//! How results and progress reach the user: results on stdout, progress and `-v` details on stderr, a spinner
+//! only on a terminal, and plain lines when there is no terminal or `NO_COLOR` is set.
+
+use std::io::{IsTerminal, Write};
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// Output settings for one run.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Output {
+    /// Print nothing but errors.
+    pub quiet: bool,
+    /// Print where each answer came from and each step, on stderr.
+    pub verbose: bool,
+    /// stderr is a terminal and `NO_COLOR` is unset, so spinners and colour are allowed.
+    pub fancy: bool,
+}
+
+impl Output {
+    pub fn detect(quiet: bool, verbose: bool) -> Self {
+        let no_color = std::env::var_os("NO_COLOR").is_some_and(|value| !value.is_empty());
+        Self {
+            quiet,
+            verbose,
+            fancy: std::io::stderr().is_terminal() && !no_color,
+        }
+    }
+
+    /// Writes a `-v` line to stderr.
+    pub fn detail(&self, line: &str) {
+        if self.verbose {
+            let _ = writeln!(std::io::stderr(), "{line}");
+        }
+    }
+
+    /// Starts a spinner for a step that may take a while; `None` without a terminal or with `--quiet`.
+    pub fn spinner(&self, message: &str) -> Option<ProgressBar> {
+        if self.quiet || !self.fancy {
+            return None;
+        }
+        let spinner = ProgressBar::new_spinner().with_message(message.to_owned());
+        if let Ok(style) = ProgressStyle::with_template("{spinner} {msg}") {
+            spinner.set_style(style);
+        }
+        spinner.enable_steady_tick(Duration::from_millis(80));
+        Some(spinner)
+    }
+}

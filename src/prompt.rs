@@ -1,0 +1,139 @@
+//! The interactive questions of `scaffold new`. This is the only module that reads from the terminal; it runs
+//! only when stdin and stdout are terminals and `--yes` is absent.
+
+use std::path::Path;
+
+use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
+use dialoguer::{Confirm, Input, Select};
+
+use crate::error::Error;
+use crate::questions::{DATABASE, GIT, MODULE, NAME, Question, Resolution, Source};
+use crate::spec::{Answers, Database, ProjectSpec};
+use crate::user_config::UserDefaults;
+
+/// Asks for every value no flag, environment variable or answers file gave, then shows a summary and asks for
+/// confirmation. Returns [`Error::Interrupted`] on Ctrl-C or Esc and [`Error::Cancelled`] when the user declines;
+/// nothing has been written in either case.
+pub fn ask(
+    resolution: &mut Resolution,
+    user: &UserDefaults,
+    cwd: &Path,
+    colour: bool,
+) -> Result<(), Error> {
+    let theme: Box<dyn Theme> = if colour {
+        Box::new(ColorfulTheme::default())
+    } else {
+        Box::new(SimpleTheme)
+    };
+    let theme = theme.as_ref();
+
+    if needs_prompt(resolution, &NAME) {
+        let name = ask_text(theme, &NAME, None)?;
+        resolution.set(&NAME, name, Source::Prompt);
+    }
+    if needs_prompt(resolution, &MODULE) {
+        let default = derived_module(resolution.get(&NAME).unwrap_or_default(), user, cwd);
+        let module = ask_text(theme, &MODULE, default)?;
+        resolution.set(&MODULE, module, Source::Prompt);
+    }
+    if needs_prompt(resolution, &DATABASE) {
+        let names = Database::names();
+        let current = resolution
+            .get(&DATABASE)
+            .unwrap_or(Database::Sqlite.as_str());
+        let selected = Select::with_theme(theme)
+            .with_prompt(DATABASE.prompt)
+            .items(&names)
+            .default(names.iter().position(|name| *name == current).unwrap_or(0))
+            .interact_opt()
+            .map_err(prompt_error)?
+            .ok_or(Error::Interrupted)?;
+        resolution.set(&DATABASE, names[selected].to_owned(), Source::Prompt);
+    }
+    if needs_prompt(resolution, &GIT) {
+        let current = resolution.get(&GIT) != Some("false");
+        let git = confirm(theme, GIT.prompt, current)?;
+        resolution.set(&GIT, git.to_string(), Source::Prompt);
+    }
+
+    print_summary(resolution, cwd);
+    if !confirm(theme, "Create the project?", true)? {
+        return Err(Error::Cancelled);
+    }
+    Ok(())
+}
+
+fn needs_prompt(resolution: &Resolution, question: &Question) -> bool {
+    !resolution.source(question).is_some_and(Source::is_explicit)
+}
+
+// TODO: dialoguer 0.12's text input ignores Esc, so only Ctrl-C cancels at the folder and module prompts; Esc
+// cancels at the database and confirmation prompts.
+fn ask_text(
+    theme: &dyn Theme,
+    question: &Question,
+    default: Option<String>,
+) -> Result<String, Error> {
+    let mut input = Input::<String>::with_theme(theme)
+        .with_prompt(question.prompt)
+        .validate_with(|text: &String| (question.validate)(text).map(|_| ()));
+    if let Some(default) = default {
+        input = input.default(default);
+    }
+    input.interact_text().map_err(prompt_error)
+}
+
+fn confirm(theme: &dyn Theme, prompt: &str, default: bool) -> Result<bool, Error> {
+    Confirm::with_theme(theme)
+        .with_prompt(prompt)
+        .default(default)
+        .interact_opt()
+        .map_err(prompt_error)?
+        .ok_or(Error::Interrupted)
+}
+
+/// Computes the module path a folder name gets without `--module`, to offer it as the default.
+fn derived_module(name: &str, user: &UserDefaults, cwd: &Path) -> Option<String> {
+    let answers = Answers {
+        module_prefix: user.module_prefix.clone(),
+        ..Answers::new(name)
+    };
+    ProjectSpec::resolve(&answers, cwd)
+        .ok()
+        .map(|spec| spec.names.module_path.to_string())
+}
+
+fn print_summary(resolution: &Resolution, cwd: &Path) {
+    let name = resolution.get(&NAME).unwrap_or_default();
+    eprintln!();
+    eprintln!("  folder    {}", cwd.join(name).display());
+    eprintln!(
+        "  module    {}",
+        resolution.get(&MODULE).unwrap_or_default()
+    );
+    eprintln!(
+        "  database  {}",
+        resolution
+            .get(&DATABASE)
+            .unwrap_or(Database::Sqlite.as_str())
+    );
+    eprintln!(
+        "  git       {}",
+        if resolution.get(&GIT) == Some("false") {
+            "no"
+        } else {
+            "yes"
+        }
+    );
+    eprintln!();
+}
+
+/// Maps a terminal error; console turns Ctrl-C in raw mode into an `Interrupted` I/O error.
+fn prompt_error(error: dialoguer::Error) -> Error {
+    let dialoguer::Error::IO(source) = error;
+    if source.kind() == std::io::ErrorKind::Interrupted {
+        Error::Interrupted
+    } else {
+        Error::io("read from", "the terminal", source)
+    }
+}

@@ -1,0 +1,270 @@
+//! The user's defaults for `scaffold new`, kept in the platform's config folder
+//! (`$XDG_CONFIG_HOME/scaffold/config.toml` on Linux).
+//!
+//! The file is edited with toml_edit, so comments, order and formatting the user wrote survive `config set`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use toml_edit::{DocumentMut, Item, value};
+
+use crate::error::Error;
+use crate::module_path::ModulePath;
+use crate::spec::Database;
+
+/// One setting the config file may contain.
+pub struct ConfigKey {
+    pub name: &'static str,
+    pub help: &'static str,
+    /// Checks a value as typed on the command line and returns it as stored in the file.
+    parse: fn(&str) -> Result<Item, String>,
+}
+
+/// Every valid key, in the order `config list` shows them.
+pub const KEYS: &[ConfigKey] = &[
+    ConfigKey {
+        name: "module_prefix",
+        help: "prefix for module paths derived from folder names, such as github.com/acme",
+        parse: parse_module_prefix,
+    },
+    ConfigKey {
+        name: "database",
+        help: "database of new projects",
+        parse: parse_database,
+    },
+    ConfigKey {
+        name: "git",
+        help: "whether new projects get a git repository (true or false)",
+        parse: parse_git,
+    },
+];
+
+fn parse_module_prefix(text: &str) -> Result<Item, String> {
+    let trimmed = text.trim_end_matches('/');
+    ModulePath::parse(trimmed)
+        .map_err(|reason| format!("invalid module prefix `{text}`: {reason}"))?;
+    Ok(value(trimmed))
+}
+
+fn parse_database(text: &str) -> Result<Item, String> {
+    Ok(value(Database::parse(text)?.as_str()))
+}
+
+fn parse_git(text: &str) -> Result<Item, String> {
+    parse_bool(text)
+        .map(value)
+        .ok_or_else(|| format!("invalid value `{text}` for `git`; use true or false"))
+}
+
+/// Parses the spellings of a boolean that environment variables and flags commonly use.
+pub fn parse_bool(text: &str) -> Option<bool> {
+    match text.to_ascii_lowercase().as_str() {
+        "true" | "yes" | "1" | "on" => Some(true),
+        "false" | "no" | "0" | "off" => Some(false),
+        _ => None,
+    }
+}
+
+/// Defaults taken from the config file, each already validated.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct UserDefaults {
+    pub module_prefix: Option<String>,
+    pub database: Option<Database>,
+    pub git: Option<bool>,
+}
+
+/// The config file, loaded for reading or editing.
+pub struct UserConfig {
+    pub path: PathBuf,
+    document: DocumentMut,
+}
+
+impl UserConfig {
+    /// Returns the config file's path in the platform's config folder, if the platform has one.
+    pub fn default_path() -> Option<PathBuf> {
+        dirs::config_dir().map(|dir| dir.join("scaffold").join("config.toml"))
+    }
+
+    /// Loads the file at `path`; a missing file is an empty configuration.
+    pub fn load(path: &Path) -> Result<Self, Error> {
+        let text = match fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => String::new(),
+            Err(source) => return Err(Error::io("read", path, source)),
+        };
+        let document = text.parse::<DocumentMut>().map_err(|error| {
+            Error::InvalidInput(format!(
+                "invalid config file `{}`: {}",
+                path.display(),
+                error.to_string().trim()
+            ))
+        })?;
+        Ok(Self {
+            path: path.to_owned(),
+            document,
+        })
+    }
+
+    /// Returns the stored value of `key` as text, after checking that the key is valid.
+    pub fn get(&self, key: &str) -> Result<Option<String>, Error> {
+        find_key(key)?;
+        Ok(self.document.get(key).map(display_item))
+    }
+
+    /// Checks `text` for `key` and stores it, keeping the rest of the file as it was.
+    pub fn set(&mut self, key: &str, text: &str) -> Result<(), Error> {
+        let definition = find_key(key)?;
+        let item = (definition.parse)(text).map_err(Error::InvalidInput)?;
+        match self.document.get_mut(key) {
+            // Replacing only the value keeps the comments around the key.
+            Some(Item::Value(existing)) => {
+                let decor = existing.decor().clone();
+                *existing = item.into_value().expect("config values are plain values");
+                *existing.decor_mut() = decor;
+            }
+            _ => {
+                self.document.insert(key, item);
+            }
+        }
+        Ok(())
+    }
+
+    /// Removes `key`; returns whether it was set.
+    pub fn unset(&mut self, key: &str) -> Result<bool, Error> {
+        find_key(key)?;
+        Ok(self.document.remove(key).is_some())
+    }
+
+    /// Writes the file through a temporary file and a rename, creating its folder when missing.
+    pub fn save(&self) -> Result<(), Error> {
+        let folder = self.path.parent().unwrap_or(Path::new("."));
+        fs::create_dir_all(folder).map_err(|source| Error::io("create", folder, source))?;
+        let temporary = tempfile::NamedTempFile::new_in(folder)
+            .map_err(|source| Error::io("create a temporary file in", folder, source))?;
+        fs::write(temporary.path(), self.document.to_string())
+            .map_err(|source| Error::io("write", temporary.path(), source))?;
+        temporary
+            .persist(&self.path)
+            .map_err(|error| Error::io("replace", &self.path, error.error))?;
+        Ok(())
+    }
+
+    pub fn text(&self) -> String {
+        self.document.to_string()
+    }
+
+    /// Validates every key in the file and returns the defaults, or one problem per invalid entry.
+    pub fn defaults(&self) -> Result<UserDefaults, Vec<String>> {
+        let mut defaults = UserDefaults::default();
+        let mut problems = Vec::new();
+        for (key, item) in self.document.iter() {
+            let text = display_item(item);
+            let checked = find_key(key)
+                .map_err(|error| error.to_string())
+                .and_then(|definition| (definition.parse)(&text).map(|_| definition.name));
+            match checked {
+                Ok("module_prefix") => {
+                    defaults.module_prefix = Some(text.trim_end_matches('/').to_owned())
+                }
+                Ok("database") => defaults.database = Database::parse(&text).ok(),
+                Ok(_) => defaults.git = parse_bool(&text),
+                Err(problem) => problems.push(format!(
+                    "{problem} (in config file `{}`)",
+                    self.path.display()
+                )),
+            }
+        }
+        if problems.is_empty() {
+            Ok(defaults)
+        } else {
+            Err(problems)
+        }
+    }
+}
+
+fn find_key(key: &str) -> Result<&'static ConfigKey, Error> {
+    KEYS.iter()
+        .find(|definition| definition.name == key)
+        .ok_or_else(|| {
+            let names: Vec<&str> = KEYS.iter().map(|definition| definition.name).collect();
+            Error::InvalidInput(format!(
+                "unknown config key `{key}`; valid keys are {}",
+                names.join(", ")
+            ))
+        })
+}
+
+/// Shows a value as a user types it: strings without quotes, everything else as TOML.
+fn display_item(item: &Item) -> String {
+    match item.as_str() {
+        Some(text) => text.to_owned(),
+        None => item.to_string().trim().to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(text: &str) -> UserConfig {
+        UserConfig {
+            path: PathBuf::from("/config.toml"),
+            document: text.parse().unwrap(),
+        }
+    }
+
+    #[test]
+    fn set_keeps_comments_and_order() {
+        let mut config = config(
+            "# My defaults\ngit = true # always\n\n# Where our code lives\ndatabase = \"sqlite\"\n",
+        );
+        config.set("database", "postgres").unwrap();
+        config.set("git", "no").unwrap();
+        config.set("module_prefix", "github.com/acme/").unwrap();
+        insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false }, {
+            insta::assert_snapshot!("user_config__set_keeps_comments", config.text());
+        });
+    }
+
+    #[test]
+    fn rejects_unknown_keys_and_invalid_values() {
+        let mut config = config("");
+        let error = config.set("colour", "red").unwrap_err().to_string();
+        assert_eq!(
+            error,
+            "unknown config key `colour`; valid keys are module_prefix, database, git"
+        );
+        let error = config.set("database", "oracle").unwrap_err().to_string();
+        assert!(
+            error.starts_with("unknown database `oracle`; choose one of sqlite, postgres"),
+            "{error}"
+        );
+        let error = config.set("git", "maybe").unwrap_err().to_string();
+        assert_eq!(error, "invalid value `maybe` for `git`; use true or false");
+        let error = config
+            .set("module_prefix", "has space")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.starts_with("invalid module prefix `has space`"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn defaults_report_every_problem() {
+        let config = config("database = \"oracle\"\ncolour = \"red\"\ngit = false\n");
+        let problems = config.defaults().unwrap_err();
+        assert_eq!(problems.len(), 2, "{problems:?}");
+
+        let config = config_ok();
+        let defaults = config.defaults().unwrap();
+        assert_eq!(defaults.module_prefix.as_deref(), Some("github.com/acme"));
+        assert_eq!(defaults.database, Some(Database::Postgres));
+        assert_eq!(defaults.git, Some(false));
+    }
+
+    fn config_ok() -> UserConfig {
+        config("module_prefix = \"github.com/acme\"\ndatabase = \"postgres\"\ngit = false\n")
+    }
+}

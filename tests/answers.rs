@@ -1,0 +1,323 @@
+//! Non-interactive answers: environment variables, answers files, user config and their precedence; the
+//! `config` and `completions` commands; quiet and verbose output.
+
+mod support;
+
+use std::fs;
+use std::path::Path;
+
+use support::{run, scaffold, tree};
+use tempfile::TempDir;
+
+fn new_in(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let mut command = scaffold(cwd);
+    command.arg("new").args(args);
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let (output, stdout, stderr) = run(&mut command);
+    (output.status.code().expect("exit code"), stdout, stderr)
+}
+
+fn config(cwd: &Path, args: &[&str]) -> (i32, String, String) {
+    let (output, stdout, stderr) = run(scaffold(cwd).arg("config").args(args));
+    (output.status.code().expect("exit code"), stdout, stderr)
+}
+
+fn go_mod(project: &Path) -> String {
+    fs::read_to_string(project.join("go.mod")).unwrap()
+}
+
+fn manifest(project: &Path) -> String {
+    fs::read_to_string(project.join("scaffold.toml")).unwrap()
+}
+
+#[test]
+fn every_problem_is_reported_at_once() {
+    let cwd = TempDir::new().unwrap();
+
+    let (code, stdout, stderr) = new_in(
+        cwd.path(),
+        &["--module", "has space"],
+        &[("SCAFFOLD_DB", "oracle"), ("SCAFFOLD_GIT", "maybe")],
+    );
+
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(stdout, "");
+    assert!(
+        stderr.starts_with("error: 4 problems with the answers; nothing was written\n"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("  - invalid module path `has space`: it contains a space (from --module)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains(
+            "  - unknown database `oracle`; choose one of sqlite, postgres (from SCAFFOLD_DB)"
+        ),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("  - invalid value `maybe`; use true or false (from SCAFFOLD_GIT)"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("  - missing project folder: pass it as the TARGET argument"),
+        "{stderr}"
+    );
+    assert!(
+        tree(cwd.path())
+            .iter()
+            .all(|entry| entry.starts_with(".test-gitconfig")),
+        "{:?}",
+        tree(cwd.path())
+    );
+}
+
+#[test]
+fn environment_variables_give_answers() {
+    let cwd = TempDir::new().unwrap();
+
+    let (code, _, stderr) = new_in(
+        cwd.path(),
+        &[],
+        &[
+            ("SCAFFOLD_NAME", "billing"),
+            ("SCAFFOLD_MODULE", "example.com/env/billing"),
+            ("SCAFFOLD_DB", "postgres"),
+            ("SCAFFOLD_GIT", "false"),
+        ],
+    );
+
+    assert_eq!(code, 0, "{stderr}");
+    let project = cwd.path().join("billing");
+    assert!(go_mod(&project).starts_with("module example.com/env/billing\n"));
+    assert!(manifest(&project).contains("database = \"postgres\""));
+    assert!(!project.join(".git").exists());
+}
+
+#[test]
+fn flags_override_environment() {
+    let cwd = TempDir::new().unwrap();
+
+    let (code, _, stderr) = new_in(
+        cwd.path(),
+        &["billing", "--db", "sqlite", "--no-git"],
+        &[
+            ("SCAFFOLD_DB", "postgres"),
+            ("SCAFFOLD_MODULE", "example.com/env/billing"),
+        ],
+    );
+
+    assert_eq!(code, 0, "{stderr}");
+    let project = cwd.path().join("billing");
+    assert!(manifest(&project).contains("database = \"sqlite\""));
+    assert!(go_mod(&project).starts_with("module example.com/env/billing\n"));
+}
+
+#[test]
+fn answers_file_reproduces_project_byte_for_byte() {
+    let first = TempDir::new().unwrap();
+    let (code, _, stderr) = new_in(
+        first.path(),
+        &[
+            "orders",
+            "--module",
+            "GitHub.com/Acme/Orders",
+            "--db",
+            "postgres",
+            "--no-git",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let original = first.path().join("orders");
+
+    let second = TempDir::new().unwrap();
+    let answers = original.join("scaffold.toml");
+    let (code, _, stderr) = new_in(
+        second.path(),
+        &["--answers", answers.to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stderr, "");
+
+    let copy = second.path().join("orders");
+    let files = tree(&original);
+    assert_eq!(files, tree(&copy));
+    for file in files.iter().filter(|file| !file.ends_with('/')) {
+        assert_eq!(
+            fs::read(original.join(file)).unwrap(),
+            fs::read(copy.join(file)).unwrap(),
+            "{file} differs"
+        );
+    }
+}
+
+#[test]
+fn environment_overrides_answers_file() {
+    let cwd = TempDir::new().unwrap();
+    let answers = cwd.path().join("answers.toml");
+    fs::write(
+        &answers,
+        "[answers]\nname = \"billing\"\ndatabase = \"postgres\"\ngit = false\n",
+    )
+    .unwrap();
+
+    let (code, _, stderr) = new_in(
+        cwd.path(),
+        &["--answers", answers.to_str().unwrap()],
+        &[("SCAFFOLD_DB", "sqlite")],
+    );
+
+    assert_eq!(code, 0, "{stderr}");
+    assert!(manifest(&cwd.path().join("billing")).contains("database = \"sqlite\""));
+}
+
+#[test]
+fn invalid_answers_file_is_rejected() {
+    let cwd = TempDir::new().unwrap();
+    let answers = cwd.path().join("answers.toml");
+    fs::write(
+        &answers,
+        "[answers]\nname = \"billing\"\ndatabase = \"oracle\"\n",
+    )
+    .unwrap();
+
+    let (code, _, stderr) = new_in(cwd.path(), &["--answers", answers.to_str().unwrap()], &[]);
+
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("unknown database `oracle`; choose one of sqlite, postgres (from `database` in the answers file)"), "{stderr}");
+    assert!(!cwd.path().join("billing").exists());
+
+    fs::write(&answers, "name = \"billing\"\n").unwrap();
+    let (code, _, stderr) = new_in(cwd.path(), &["--answers", answers.to_str().unwrap()], &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("it has no [answers] table"), "{stderr}");
+}
+
+#[test]
+fn user_config_sets_defaults() {
+    let cwd = TempDir::new().unwrap();
+    for (key, value) in [
+        ("module_prefix", "github.com/acme"),
+        ("database", "postgres"),
+        ("git", "false"),
+    ] {
+        let (code, _, stderr) = config(cwd.path(), &["set", key, value]);
+        assert_eq!(code, 0, "config set {key}: {stderr}");
+    }
+
+    let (code, _, stderr) = new_in(cwd.path(), &["billing"], &[]);
+
+    assert_eq!(code, 0, "{stderr}");
+    let project = cwd.path().join("billing");
+    assert!(
+        go_mod(&project).starts_with("module github.com/acme/billing\n"),
+        "{}",
+        go_mod(&project)
+    );
+    assert!(manifest(&project).contains("database = \"postgres\""));
+    assert!(
+        !project.join(".git").exists(),
+        "git = false in the user config"
+    );
+}
+
+#[test]
+fn config_commands_round_trip() {
+    let cwd = TempDir::new().unwrap();
+
+    let (code, path, _) = config(cwd.path(), &["path"]);
+    assert_eq!(code, 0);
+    assert_eq!(
+        path.trim(),
+        cwd.path()
+            .join(".config/scaffold/config.toml")
+            .to_str()
+            .unwrap()
+    );
+
+    assert_eq!(config(cwd.path(), &["set", "database", "postgres"]).0, 0);
+    assert_eq!(config(cwd.path(), &["get", "database"]).1, "postgres\n");
+    let (_, list, _) = config(cwd.path(), &["list"]);
+    assert!(list.contains("database = postgres\n"), "{list}");
+    assert!(list.contains("module_prefix (not set)"), "{list}");
+
+    assert_eq!(config(cwd.path(), &["unset", "database"]).0, 0);
+    assert_eq!(config(cwd.path(), &["get", "database"]).1, "");
+}
+
+#[test]
+fn config_rejects_unknown_keys_and_values() {
+    let cwd = TempDir::new().unwrap();
+
+    let (code, _, stderr) = config(cwd.path(), &["set", "colour", "red"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        "error: unknown config key `colour`; valid keys are module_prefix, database, git\n"
+    );
+
+    let (code, _, stderr) = config(cwd.path(), &["set", "git", "maybe"]);
+    assert_eq!(code, 2);
+    assert_eq!(
+        stderr,
+        "error: invalid value `maybe` for `git`; use true or false\n"
+    );
+    assert!(
+        !cwd.path().join(".config/scaffold/config.toml").exists(),
+        "nothing is written on invalid input"
+    );
+}
+
+#[test]
+fn invalid_config_file_is_reported() {
+    let cwd = TempDir::new().unwrap();
+    let folder = cwd.path().join(".config/scaffold");
+    fs::create_dir_all(&folder).unwrap();
+    fs::write(folder.join("config.toml"), "database = \"oracle\"\n").unwrap();
+
+    let (code, _, stderr) = new_in(cwd.path(), &["billing"], &[]);
+
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("unknown database `oracle`"), "{stderr}");
+    assert!(stderr.contains("(in config file `"), "{stderr}");
+    assert!(!cwd.path().join("billing").exists());
+}
+
+#[test]
+fn quiet_prints_nothing_and_verbose_names_sources() {
+    let cwd = TempDir::new().unwrap();
+    let (output, stdout, stderr) =
+        run(scaffold(cwd.path()).args(["--quiet", "new", "a", "--no-git"]));
+    assert!(output.status.success(), "{stderr}");
+    assert_eq!(stdout, "");
+    assert_eq!(stderr, "");
+
+    let (output, _, stderr) = run(scaffold(cwd.path())
+        .args(["new", "b", "--no-git", "-v"])
+        .env("SCAFFOLD_DB", "postgres"));
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("name = b (from flag)"), "{stderr}");
+    assert!(
+        stderr.contains("database = postgres (from environment)"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn completions_are_printed() {
+    let cwd = TempDir::new().unwrap();
+    for shell in ["bash", "zsh", "fish", "powershell"] {
+        let (output, stdout, stderr) = run(scaffold(cwd.path()).args(["completions", shell]));
+        assert!(output.status.success(), "{shell}: {stderr}");
+        assert!(stdout.contains("scaffold"), "{shell}");
+        assert!(
+            stdout.contains("module"),
+            "{shell} completes the flags of new"
+        );
+    }
+}

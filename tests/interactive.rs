@@ -1,0 +1,196 @@
+//! `scaffold new` driven through a pseudo-terminal, as a person at a keyboard would use it.
+
+mod support;
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use rexpect::process::WaitStatus;
+use rexpect::session::{PtySession, spawn_command};
+use support::{isolate_config, isolate_git, run, tree};
+use tempfile::TempDir;
+
+const TIMEOUT_MS: u64 = 15_000;
+const ARROW_DOWN: &str = "\x1b[B";
+const ESCAPE: &str = "\x1b";
+
+fn spawn(cwd: &Path, args: &[&str]) -> PtySession {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_scaffold"));
+    command
+        .current_dir(cwd)
+        .arg("new")
+        .args(args)
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
+    isolate_git(&mut command, cwd);
+    isolate_config(&mut command, cwd);
+    spawn_command(command, Some(TIMEOUT_MS)).expect("failed to start scaffold in a pseudo-terminal")
+}
+
+fn exit_code(session: &PtySession) -> i32 {
+    match session.process().wait().expect("wait for scaffold") {
+        WaitStatus::Exited(_, code) => code,
+        other => panic!("scaffold did not exit normally: {other:?}"),
+    }
+}
+
+fn written(cwd: &Path) -> Vec<String> {
+    tree(cwd)
+        .into_iter()
+        .filter(|entry| !entry.starts_with(".test-gitconfig") && !entry.starts_with(".config"))
+        .collect()
+}
+
+/// The prompts of a full run, in order, with the keys that answer each.
+const PROMPTS: [(&str, &str); 5] = [
+    ("Project folder", "billing\r"),
+    ("Go module path", "github.com/acme/billing\r"),
+    ("Database", "\r"),
+    ("Create a git repository", "n"),
+    ("Create the project?", "y"),
+];
+
+#[test]
+fn full_run_then_equivalent_command() {
+    let cwd = TempDir::new().unwrap();
+    let mut session = spawn(cwd.path(), &[]);
+
+    session.exp_string("Project folder").unwrap();
+    press(&mut session, "billing\r");
+    session.exp_string("Go module path").unwrap();
+    press(&mut session, "has space\r");
+    session
+        .exp_string("invalid module path `has space`: it contains a space")
+        .unwrap();
+    press(&mut session, "github.com/acme/billing\r");
+    session.exp_string("Database").unwrap();
+    press(&mut session, ARROW_DOWN);
+    press(&mut session, "\r");
+    session.exp_string("Create a git repository").unwrap();
+    press(&mut session, "n");
+    session
+        .exp_string("module    github.com/acme/billing")
+        .unwrap();
+    session.exp_string("database  postgres").unwrap();
+    session.exp_string("Create the project?").unwrap();
+    press(&mut session, "y");
+    session
+        .exp_string("to create the same project without questions:")
+        .unwrap();
+    let command = loop {
+        let line = session.read_line().unwrap();
+        if !line.trim().is_empty() {
+            break line.trim().to_owned();
+        }
+    };
+    session.exp_eof().unwrap();
+    assert_eq!(exit_code(&session), 0);
+
+    assert_eq!(
+        command,
+        "scaffold new billing --module github.com/acme/billing --db postgres --no-git --yes"
+    );
+    let first = cwd.path().join("billing");
+    assert!(first.join("go.mod").is_file());
+    assert!(!first.join(".git").exists());
+
+    let again = TempDir::new().unwrap();
+    let shell_command = command.replacen("scaffold", env!("CARGO_BIN_EXE_scaffold"), 1);
+    let (output, _, stderr) = run(Command::new("sh")
+        .arg("-c")
+        .arg(&shell_command)
+        .current_dir(again.path()));
+    assert!(output.status.success(), "{shell_command}: {stderr}");
+    assert_same_files(&first, &again.path().join("billing"));
+}
+
+#[test]
+fn ctrl_c_at_each_prompt_writes_nothing() {
+    for stop_at in 0..PROMPTS.len() {
+        let cwd = TempDir::new().unwrap();
+        let mut session = spawn(cwd.path(), &[]);
+        for (prompt, keys) in &PROMPTS[..stop_at] {
+            session.exp_string(prompt).unwrap();
+            press(&mut session, keys);
+        }
+        session.exp_string(PROMPTS[stop_at].0).unwrap();
+        session.send_control('c').unwrap();
+        let output = session.exp_eof().unwrap();
+
+        assert_eq!(
+            exit_code(&session),
+            130,
+            "Ctrl-C at {:?}: {output}",
+            PROMPTS[stop_at].0
+        );
+        assert!(
+            output.contains("interrupted; nothing was written"),
+            "{output}"
+        );
+        assert!(
+            written(cwd.path()).is_empty(),
+            "Ctrl-C at {:?} wrote {:?}",
+            PROMPTS[stop_at].0,
+            written(cwd.path())
+        );
+    }
+}
+
+#[test]
+fn escape_at_select_writes_nothing() {
+    let cwd = TempDir::new().unwrap();
+    let mut session = spawn(cwd.path(), &["billing", "--module", "example.com/billing"]);
+    session.exp_string("Database").unwrap();
+    press(&mut session, ESCAPE);
+    session.exp_eof().unwrap();
+
+    assert_eq!(exit_code(&session), 130);
+    assert!(written(cwd.path()).is_empty());
+}
+
+#[test]
+fn declining_confirmation_writes_nothing() {
+    let cwd = TempDir::new().unwrap();
+    let mut session = spawn(cwd.path(), &["billing", "--db", "sqlite", "--no-git"]);
+    session.exp_string("Go module path").unwrap();
+    press(&mut session, "\r");
+    session.exp_string("Create the project?").unwrap();
+    press(&mut session, "n");
+    let output = session.exp_eof().unwrap();
+
+    assert_eq!(exit_code(&session), 130);
+    assert!(
+        output.contains("cancelled; nothing was written"),
+        "{output}"
+    );
+    assert!(written(cwd.path()).is_empty());
+}
+
+#[test]
+fn yes_never_prompts_on_a_terminal() {
+    let cwd = TempDir::new().unwrap();
+    let mut session = spawn(cwd.path(), &["billing", "--yes", "--no-git"]);
+    let output = session.exp_eof().unwrap();
+
+    assert_eq!(exit_code(&session), 0, "{output}");
+    assert!(output.contains("created billing"), "{output}");
+}
+
+/// Sends keys and flushes them, since the session buffers its writes.
+fn press(session: &mut PtySession, keys: &str) {
+    session.send(keys).unwrap();
+    session.flush().unwrap();
+}
+
+fn assert_same_files(a: &Path, b: &Path) {
+    let files = tree(a);
+    assert_eq!(files, tree(b));
+    for file in files.iter().filter(|file| !file.ends_with('/')) {
+        assert_eq!(
+            fs::read(a.join(file)).unwrap(),
+            fs::read(b.join(file)).unwrap(),
+            "{file} differs"
+        );
+    }
+}
