@@ -32,6 +32,9 @@ pub enum Command {
     /// Show or change your defaults for `scaffold new`.
     #[command(subcommand)]
     Config(ConfigCommand),
+    /// List, export or describe the built-in templates.
+    #[command(subcommand)]
+    Templates(TemplatesCommand),
     /// Print a shell completion script to stdout.
     Completions {
         /// The shell to complete for.
@@ -66,6 +69,14 @@ pub struct NewArgs {
     #[arg(long, value_name = "FILE")]
     pub answers: Option<PathBuf>,
 
+    /// Apply a folder of your own templates on top of the built-in ones [env: SCAFFOLD_TEMPLATES].
+    #[arg(long, value_name = "DIR", help_heading = "Templates")]
+    pub templates: Option<PathBuf>,
+
+    /// Set a variable for overlay templates; repeat for several.
+    #[arg(long = "set", value_name = "KEY=VALUE", help_heading = "Templates")]
+    pub set: Vec<String>,
+
     /// Print the files that would be written, with their sizes, and write nothing.
     #[arg(long, help_heading = "Writing")]
     pub dry_run: bool,
@@ -99,4 +110,23 @@ pub enum ConfigCommand {
     Unset { key: String },
     /// Print the config file's path.
     Path,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TemplatesCommand {
+    /// Print every built-in template's path and the projects that get it.
+    List,
+    /// Write template sources and an overlay manifest into a folder, to edit and pass to `new --templates`.
+    Export {
+        /// Templates to export, as `templates list` prints them [default: all].
+        paths: Vec<String>,
+        /// The folder to write into.
+        #[arg(long, value_name = "DIR")]
+        to: PathBuf,
+        /// Write into a non-empty folder, overwriting files at the same paths.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Print every variable templates can use, with its type and an example value.
+    Vars,
 }

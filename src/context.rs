@@ -7,8 +7,9 @@ use crate::spec::ProjectSpec;
 /// CI workflow (which reads go.mod) all derive from it, so they never disagree.
 pub const GO_VERSION: &str = "1.26.8";
 
-/// Template variables. Field names are the names templates use, so renaming one breaks every template.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Template variables. Field names are the names templates use, so renaming one breaks every template and
+/// every user's overlay.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct Context {
     /// The project folder's name as typed, for prose such as the README title.
     pub project_name: String,
@@ -35,5 +36,73 @@ impl Context {
             go_version: GO_VERSION,
             scaffold_version: env!("CARGO_PKG_VERSION"),
         }
+    }
+}
+
+/// One template variable as `scaffold templates vars` describes it.
+pub struct Variable {
+    pub name: &'static str,
+    pub kind: &'static str,
+    pub meaning: &'static str,
+}
+
+/// Every field of [`Context`], in declaration order; a test checks the two stay in step.
+pub const VARIABLES: &[Variable] = &[
+    Variable {
+        name: "project_name",
+        kind: "string",
+        meaning: "the project folder's name as typed",
+    },
+    Variable {
+        name: "app_name",
+        kind: "string",
+        meaning: "lowercase kebab-case name of the binary, image, Compose service and SQLite file",
+    },
+    Variable {
+        name: "module_path",
+        kind: "string",
+        meaning: "the Go module path, byte for byte as given",
+    },
+    Variable {
+        name: "database",
+        kind: "string",
+        meaning: "the database: sqlite or postgres",
+    },
+    Variable {
+        name: "database_name",
+        kind: "string",
+        meaning: "the PostgreSQL database and user name",
+    },
+    Variable {
+        name: "go_version",
+        kind: "string",
+        meaning: "the Go release in go.mod, the Dockerfile and CI",
+    },
+    Variable {
+        name: "scaffold_version",
+        kind: "string",
+        meaning: "the version of scaffold that generated the project",
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::spec::{Answers, ProjectSpec};
+
+    #[test]
+    fn variables_match_context_fields() {
+        let spec =
+            ProjectSpec::resolve(&Answers::new("billing"), std::path::Path::new("/work")).unwrap();
+        let value = serde_json::to_value(Context::new(&spec)).unwrap();
+        let fields: Vec<&str> = value
+            .as_object()
+            .unwrap()
+            .keys()
+            .map(String::as_str)
+            .collect();
+        let mut documented: Vec<&str> = VARIABLES.iter().map(|variable| variable.name).collect();
+        documented.sort_unstable();
+        assert_eq!(fields, documented);
     }
 }

@@ -35,6 +35,7 @@ fn main() -> ExitCode {
                 "this platform has no config folder for scaffold".into(),
             )),
         },
+        Command::Templates(command) => commands::templates::run(command, &mut stdout, interrupted),
         Command::Completions { shell } => commands::completions(*shell, &mut stdout),
     };
     match result {

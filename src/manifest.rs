@@ -3,11 +3,12 @@
 //! `scaffold new --answers scaffold.toml` reads the answers back, and with the same tool version reproduces the
 //! project byte for byte.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
-use toml_edit::{DocumentMut, Item, Table, value};
+use toml_edit::{Array, DocumentMut, Item, Table, value};
 
 use crate::error::Error;
 use crate::plan::PlannedFile;
@@ -16,8 +17,14 @@ use crate::spec::ProjectSpec;
 /// The manifest's path, relative to the project root.
 pub const FILE_NAME: &str = "scaffold.toml";
 
-/// Renders the manifest for `spec` and the files it lists; the manifest does not list itself.
-pub fn render(spec: &ProjectSpec, files: &[PlannedFile]) -> String {
+/// Renders the manifest for `spec` and the files it lists; the manifest does not list itself. `from_overlay` names
+/// the files that came from a template overlay, and `variables` the `--set` values.
+pub fn render(
+    spec: &ProjectSpec,
+    files: &[PlannedFile],
+    from_overlay: &[String],
+    variables: &BTreeMap<String, String>,
+) -> String {
     let mut document = DocumentMut::new();
     document.decor_mut().set_prefix(
         "# Written by scaffold. `scaffold new --answers scaffold.toml` recreates this project from these answers.\n\
@@ -34,6 +41,19 @@ pub fn render(spec: &ProjectSpec, files: &[PlannedFile]) -> String {
     answers.insert("database", value(spec.database.as_str()));
     answers.insert("git", value(spec.git));
     document.insert("answers", Item::Table(answers));
+
+    if !variables.is_empty() {
+        let mut table = Table::new();
+        for (name, text) in variables {
+            table.insert(name, value(text));
+        }
+        document.insert("variables", Item::Table(table));
+    }
+    if !from_overlay.is_empty() {
+        let mut table = Table::new();
+        table.insert("files", value(from_overlay.iter().collect::<Array>()));
+        document.insert("overlay", Item::Table(table));
+    }
 
     let mut hashes = Table::new();
     for file in files {
@@ -62,6 +82,8 @@ pub struct AnswersFile {
     pub written_by: Option<String>,
     /// Pairs of (key, value as text), in file order.
     pub values: Vec<(String, String)>,
+    /// The `[variables]` table: values given with `--set`.
+    pub variables: BTreeMap<String, String>,
 }
 
 impl AnswersFile {
@@ -92,6 +114,14 @@ impl AnswersFile {
             };
             values.push((key.to_owned(), text));
         }
+        let mut variables = BTreeMap::new();
+        let variable_items = document.get("variables").and_then(Item::as_table);
+        for (key, item) in variable_items.into_iter().flat_map(|table| table.iter()) {
+            let text = item
+                .as_str()
+                .ok_or_else(|| invalid(format!("`variables.{key}` must be a string")))?;
+            variables.insert(key.to_owned(), text.to_owned());
+        }
         let written_by = document
             .get("scaffold")
             .and_then(|tool| tool.get("version"))
@@ -99,6 +129,7 @@ impl AnswersFile {
         Ok(Self {
             written_by: written_by.map(str::to_owned),
             values,
+            variables,
         })
     }
 

@@ -1,8 +1,14 @@
 //! Rendering a [`ProjectSpec`] into the complete list of files to write, before anything touches the disk.
 
-use crate::context::Context;
+use std::collections::BTreeMap;
+
+use minijinja::value::{Serde, Value};
+
+use crate::context::{Context, VARIABLES};
 use crate::error::Error;
+use crate::jinja;
 use crate::manifest;
+use crate::overlay::Overlay;
 use crate::spec::ProjectSpec;
 use crate::templates::BUILT_IN;
 
@@ -23,31 +29,85 @@ pub struct Plan {
     pub files: Vec<PlannedFile>,
 }
 
+/// What a plan is rendered from besides the spec.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Customization<'a> {
+    pub overlay: Option<&'a Overlay>,
+    /// Extra variables from `--set`, available to overlay templates only.
+    pub variables: Option<&'a BTreeMap<String, String>>,
+}
+
 impl Plan {
     /// Renders every built-in template for `spec`, plus the manifest that records the answers and file hashes.
     pub fn render(spec: &ProjectSpec) -> Result<Self, Error> {
+        Self::render_with(spec, Customization::default())
+    }
+
+    /// Renders the built-in templates, replaced, excluded or extended by `customization`. Every overlay template
+    /// error is reported at once, each as file:line:column.
+    pub fn render_with(
+        spec: &ProjectSpec,
+        customization: Customization<'_>,
+    ) -> Result<Self, Error> {
         let context = Context::new(spec);
+        let empty = BTreeMap::new();
+        let variables = customization.variables.unwrap_or(&empty);
+        let overlay_context = overlay_context(&context, variables)?;
+
         let mut files = Vec::with_capacity(BUILT_IN.len());
+        let mut from_overlay = Vec::new();
+        let mut errors = Vec::new();
         for template in BUILT_IN
             .iter()
-            .filter(|template| (template.applies)(&context))
+            .filter(|template| (template.when.applies)(&context))
         {
-            let text = (template.render)(&context).map_err(|source| Error::Render {
-                template: template.path,
-                source,
-            })?;
-            files.push(PlannedFile {
-                path: template.path.to_owned(),
-                contents: with_one_final_newline(text).into_bytes(),
-                mode: FILE_MODE,
-            });
+            let overlay = customization.overlay;
+            if overlay
+                .is_some_and(|overlay| overlay.excluded.iter().any(|path| path == template.path))
+            {
+                continue;
+            }
+            let text = match overlay.and_then(|overlay| overlay.file(template.path)) {
+                Some(file) => {
+                    from_overlay.push(file.path.clone());
+                    render_overlay_file(&file.path, &file.contents, &overlay_context, &mut errors)
+                }
+                None => (template.render)(&context)
+                    .map_err(|source| Error::Render {
+                        template: template.path,
+                        source,
+                    })?
+                    .into_bytes(),
+            };
+            files.push(planned(template.path, text));
         }
-        let manifest = manifest::render(spec, &files);
-        files.push(PlannedFile {
-            path: manifest::FILE_NAME.to_owned(),
-            contents: manifest.into_bytes(),
-            mode: FILE_MODE,
-        });
+        for file in customization
+            .overlay
+            .map(|overlay| overlay.files.as_slice())
+            .unwrap_or_default()
+        {
+            if crate::templates::find(&file.path).is_none() {
+                from_overlay.push(file.path.clone());
+                let contents =
+                    render_overlay_file(&file.path, &file.contents, &overlay_context, &mut errors);
+                files.push(planned(&file.path, contents));
+            }
+        }
+        if !errors.is_empty() {
+            let count = match errors.len() {
+                1 => "1 template error".to_owned(),
+                many => format!("{many} template errors"),
+            };
+            let message = format!(
+                "{count} in the overlay; nothing was written\n{}",
+                errors.join("\n")
+            );
+            return Err(Error::InvalidInput(message));
+        }
+
+        from_overlay.sort();
+        let manifest = manifest::render(spec, &files, &from_overlay, variables);
+        files.push(planned(manifest::FILE_NAME, manifest.into_bytes()));
         files.sort_by(|a, b| a.path.cmp(&b.path));
         Ok(Self { files })
     }
@@ -55,6 +115,61 @@ impl Plan {
     pub fn total_bytes(&self) -> usize {
         self.files.iter().map(|file| file.contents.len()).sum()
     }
+}
+
+fn planned(path: &str, contents: Vec<u8>) -> PlannedFile {
+    let contents = match String::from_utf8(contents) {
+        Ok(text) => with_one_final_newline(text).into_bytes(),
+        Err(binary) => binary.into_bytes(),
+    };
+    PlannedFile {
+        path: path.to_owned(),
+        contents,
+        mode: FILE_MODE,
+    }
+}
+
+/// Renders an overlay file with minijinja; a file that is not UTF-8 is copied unchanged.
+fn render_overlay_file(
+    path: &str,
+    contents: &[u8],
+    context: &Value,
+    errors: &mut Vec<String>,
+) -> Vec<u8> {
+    let Ok(source) = std::str::from_utf8(contents) else {
+        return contents.to_vec();
+    };
+    match jinja::render(path, source, context) {
+        Ok(text) => text.into_bytes(),
+        Err(error) => {
+            errors.push(format!("  {error}"));
+            Vec::new()
+        }
+    }
+}
+
+/// Builds the overlay templates' context: the built-in variables plus `--set` variables, which may not shadow them.
+fn overlay_context(
+    context: &Context,
+    variables: &BTreeMap<String, String>,
+) -> Result<Value, Error> {
+    let built_in = Value::from(Serde(context));
+    let mut map: BTreeMap<String, Value> = BTreeMap::new();
+    for variable in VARIABLES {
+        map.insert(
+            variable.name.to_owned(),
+            built_in.get_attr(variable.name).unwrap_or_default(),
+        );
+    }
+    for (name, value) in variables {
+        if map.contains_key(name) {
+            return Err(Error::InvalidInput(format!(
+                "`--set {name}=...` would replace the built-in variable `{name}`; choose another name"
+            )));
+        }
+        map.insert(name.clone(), Value::from(value.as_str()));
+    }
+    Ok(Value::from(map))
 }
 
 /// Makes `text` end with exactly one newline; askama drops a template's final newline and gofmt requires one.

@@ -105,8 +105,12 @@ fn derived_module(name: &str, user: &UserDefaults, cwd: &Path) -> Option<String>
 
 fn print_summary(resolution: &Resolution, cwd: &Path) {
     let name = resolution.get(&NAME).unwrap_or_default();
-    let answers = Answers { module: resolution.get(&MODULE).map(str::to_owned), ..Answers::new(name) };
-    let folder = ProjectSpec::resolve(&answers, cwd).map_or_else(|_| cwd.join(name), |spec| spec.target);
+    let answers = Answers {
+        module: resolution.get(&MODULE).map(str::to_owned),
+        ..Answers::new(name)
+    };
+    let folder =
+        ProjectSpec::resolve(&answers, cwd).map_or_else(|_| cwd.join(name), |spec| spec.target);
     eprintln!();
     eprintln!("  folder    {}", folder.display());
     eprintln!(

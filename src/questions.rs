@@ -246,11 +246,11 @@ mod tests {
     #[test]
     fn precedence_is_flag_env_file_user() {
         let file = AnswersFile {
-            written_by: None,
             values: vec![
                 ("database".into(), "sqlite".into()),
                 ("module".into(), "example.com/file".into()),
             ],
+            ..AnswersFile::default()
         };
         let user = UserDefaults {
             database: Some(Database::Sqlite),
@@ -284,8 +284,8 @@ mod tests {
     #[test]
     fn answers_file_beats_user_config() {
         let file = AnswersFile {
-            written_by: None,
             values: vec![("git".into(), "true".into())],
+            ..AnswersFile::default()
         };
         let user = UserDefaults {
             git: Some(false),

@@ -19,16 +19,41 @@ pub struct BuiltIn {
     /// Path relative to both `templates/` and the generated project's root.
     pub path: &'static str,
     pub render: fn(&Context) -> askama::Result<String>,
-    /// Whether the project gets this file at all; most templates apply to every project.
+    /// Whether the template uses the alternative delimiters `[[ ]]`, `[% %]` and `[# #]`.
+    pub alt_syntax: bool,
+    /// The projects that get this file; most templates apply to every project.
+    pub when: &'static Condition,
+}
+
+impl BuiltIn {
+    /// Returns the template's source as embedded in the binary.
+    pub fn source(&self) -> &'static str {
+        SOURCES
+            .get_file(self.path)
+            .and_then(|file| file.contents_utf8())
+            .expect("every registered template is embedded as UTF-8")
+    }
+}
+
+/// Finds the built-in template generated at `path`.
+pub fn find(path: &str) -> Option<&'static BuiltIn> {
+    BUILT_IN.iter().find(|template| template.path == path)
+}
+
+/// A rule deciding which projects get a template.
+pub struct Condition {
+    /// Shown by `scaffold templates list`.
+    pub description: &'static str,
     pub applies: fn(&Context) -> bool,
 }
 
-fn always(_: &Context) -> bool {
-    true
-}
+pub const ALWAYS: Condition = Condition {
+    description: "every project",
+    applies: |_| true,
+};
 
 macro_rules! built_in_templates {
-    ($($type_name:ident = $path:literal $(with $syntax:literal)? $(if $applies:ident)?;)*) => {
+    ($($type_name:ident = $path:literal $(with $syntax:literal)? $(if $condition:ident)?;)*) => {
         $(
             #[derive(askama::Template)]
             #[template(path = $path, escape = "none" $(, syntax = $syntax)?)]
@@ -48,12 +73,15 @@ macro_rules! built_in_templates {
             $(BuiltIn {
                 path: $path,
                 render: |context| askama::Template::render(&$type_name(context)),
-                applies: built_in_templates!(@applies $($applies)?),
+                alt_syntax: built_in_templates!(@alt $($syntax)?),
+                when: &built_in_templates!(@when $($condition)?),
             },)*
         ];
     };
-    (@applies) => { always };
-    (@applies $applies:ident) => { $applies };
+    (@alt) => { false };
+    (@alt $syntax:literal) => { true };
+    (@when) => { ALWAYS };
+    (@when $condition:ident) => { $condition };
 }
 
 built_in_templates! {
@@ -106,6 +134,18 @@ mod tests {
         sources.sort();
         let registered: Vec<&str> = BUILT_IN.iter().map(|template| template.path).collect();
         assert_eq!(registered, sources);
+    }
+
+    #[test]
+    fn alt_syntax_follows_the_file_type_rule() {
+        for template in BUILT_IN {
+            assert_eq!(
+                template.alt_syntax,
+                crate::jinja::uses_alt_syntax(template.path),
+                "{}",
+                template.path
+            );
+        }
     }
 
     fn collect_files(dir: &Dir<'static>, out: &mut Vec<&'static str>) {

@@ -28,6 +28,11 @@ pub const KEYS: &[ConfigKey] = &[
         parse: parse_module_prefix,
     },
     ConfigKey {
+        name: "templates",
+        help: "folder of your own templates, applied by every `scaffold new`",
+        parse: parse_templates,
+    },
+    ConfigKey {
         name: "database",
         help: "database of new projects",
         parse: parse_database,
@@ -44,6 +49,13 @@ fn parse_module_prefix(text: &str) -> Result<Item, String> {
     ModulePath::parse(trimmed)
         .map_err(|reason| format!("invalid module prefix `{text}`: {reason}"))?;
     Ok(value(trimmed))
+}
+
+fn parse_templates(text: &str) -> Result<Item, String> {
+    if text.trim().is_empty() {
+        return Err("the templates folder is empty; give a folder path".into());
+    }
+    Ok(value(text))
 }
 
 fn parse_database(text: &str) -> Result<Item, String> {
@@ -69,6 +81,7 @@ pub fn parse_bool(text: &str) -> Option<bool> {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct UserDefaults {
     pub module_prefix: Option<String>,
+    pub templates: Option<String>,
     pub database: Option<Database>,
     pub git: Option<bool>,
 }
@@ -167,6 +180,7 @@ impl UserConfig {
                     defaults.module_prefix = Some(text.trim_end_matches('/').to_owned())
                 }
                 Ok("database") => defaults.database = Database::parse(&text).ok(),
+                Ok("templates") => defaults.templates = Some(text),
                 Ok(_) => defaults.git = parse_bool(&text),
                 Err(problem) => problems.push(format!(
                     "{problem} (in config file `{}`)",
@@ -232,7 +246,7 @@ mod tests {
         let error = config.set("colour", "red").unwrap_err().to_string();
         assert_eq!(
             error,
-            "unknown config key `colour`; valid keys are module_prefix, database, git"
+            "unknown config key `colour`; valid keys are module_prefix, templates, database, git"
         );
         let error = config.set("database", "oracle").unwrap_err().to_string();
         assert!(

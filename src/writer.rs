@@ -70,9 +70,17 @@ fn write_checked(
     created_ancestors: &mut CreatedFolders,
     interrupted: &AtomicBool,
 ) -> Result<(), Error> {
-    let parent = target
-        .parent()
-        .ok_or_else(|| Error::io("write to", target, ErrorKind::InvalidInput.into()))?;
+    let parent = match target.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        Some(_) => Path::new("."),
+        None => {
+            return Err(Error::io(
+                "write to",
+                target,
+                ErrorKind::InvalidInput.into(),
+            ));
+        }
+    };
     created_ancestors.create_all(parent)?;
 
     let staging = tempfile::Builder::new()

@@ -258,7 +258,7 @@ fn config_rejects_unknown_keys_and_values() {
     assert_eq!(code, 2);
     assert_eq!(
         stderr,
-        "error: unknown config key `colour`; valid keys are module_prefix, database, git\n"
+        "error: unknown config key `colour`; valid keys are module_prefix, templates, database, git\n"
     );
 
     let (code, _, stderr) = config(cwd.path(), &["set", "git", "maybe"]);

@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod new;
+pub mod templates;
 
 use std::io::Write;
 

@@ -1,5 +1,6 @@
 //! `scaffold new`: gather the answers, render the plan, write it, run the post steps and print the summary.
 
+use std::collections::BTreeMap;
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
@@ -9,7 +10,8 @@ use crate::error::Error;
 use crate::git::{self, GitOutcome};
 use crate::manifest::AnswersFile;
 use crate::output::Output;
-use crate::plan::Plan;
+use crate::overlay::{self, Overlay};
+use crate::plan::{Customization, Plan};
 use crate::prompt;
 use crate::questions::{
     AnswerSources, DATABASE, FlagValues, GIT, MODULE, NAME, Resolution, Source,
@@ -34,8 +36,25 @@ pub struct RunContext<'a> {
 /// Runs `scaffold new`, printing results to `out`.
 pub fn run(args: &NewArgs, context: &RunContext<'_>, out: &mut dyn Write) -> Result<(), Error> {
     let interactive = context.terminal && !args.yes;
-    let (spec, resolution) = gather(args, context, interactive)?;
-    let plan = Plan::render(&spec)?;
+    let mut problems = Vec::new();
+    let user = load_user_defaults(context.config_path.as_deref(), &mut problems)?;
+    let answers_file = args.answers.as_deref().map(AnswersFile::load).transpose()?;
+    if let Some(file) = &answers_file {
+        warn_about_version(file, &context.output);
+    }
+    let variables = parse_variables(&args.set, answers_file.as_ref(), &mut problems);
+    let overlay = load_overlay(args, context, &user)?;
+
+    let sources = Sources {
+        user: &user,
+        answers_file: answers_file.as_ref(),
+    };
+    let (spec, resolution) = gather(args, context, interactive, &sources, problems)?;
+    let customization = Customization {
+        overlay: overlay.as_ref(),
+        variables: Some(&variables),
+    };
+    let plan = Plan::render_with(&spec, customization)?;
 
     if args.dry_run {
         writer::check(&plan, &spec.target, args.force)?;
@@ -77,13 +96,10 @@ fn gather(
     args: &NewArgs,
     context: &RunContext<'_>,
     interactive: bool,
+    sources: &Sources<'_>,
+    mut problems: Vec<String>,
 ) -> Result<(ProjectSpec, Resolution), Error> {
-    let mut problems = Vec::new();
-    let user = load_user_defaults(context.config_path.as_deref(), &mut problems)?;
-    let answers_file = args.answers.as_deref().map(AnswersFile::load).transpose()?;
-    if let Some(file) = &answers_file {
-        warn_about_version(file, &context.output);
-    }
+    let user = sources.user;
 
     let flags = FlagValues {
         name: args.target.clone(),
@@ -100,19 +116,19 @@ fn gather(
     let sources = AnswerSources {
         flags,
         env: context.env,
-        answers_file: answers_file.as_ref(),
-        user: &user,
+        answers_file: sources.answers_file,
+        user,
     };
     let mut resolution = Resolution::resolve(&sources);
     problems.append(&mut resolution.problems);
 
     if interactive && problems.is_empty() {
-        prompt::ask(&mut resolution, &user, context.cwd, context.output.fancy)?;
+        prompt::ask(&mut resolution, user, context.cwd, context.output.fancy)?;
     }
     resolution.require_name();
     problems.append(&mut resolution.problems);
 
-    let answers = answers_from(&resolution, &user);
+    let answers = answers_from(&resolution, user);
     let spec = answers
         .as_ref()
         .map(|answers| ProjectSpec::resolve(answers, context.cwd));
@@ -126,6 +142,72 @@ fn gather(
         _ => {}
     }
     Err(Error::InvalidInput(join_problems(&problems)))
+}
+
+/// The answer sources read from files before the questions are resolved.
+struct Sources<'a> {
+    user: &'a UserDefaults,
+    answers_file: Option<&'a AnswersFile>,
+}
+
+/// Loads the template overlay from `--templates`, `SCAFFOLD_TEMPLATES` or the user config, and warns about every
+/// overlay file whose built-in template changed since it was exported.
+fn load_overlay(
+    args: &NewArgs,
+    context: &RunContext<'_>,
+    user: &UserDefaults,
+) -> Result<Option<Overlay>, Error> {
+    let Some(folder) = overlay::locate(
+        args.templates.as_deref(),
+        context.env,
+        user.templates.as_deref(),
+    ) else {
+        return Ok(None);
+    };
+    let folder = context.cwd.join(folder);
+    let overlay = Overlay::load(&folder)?;
+    if !context.output.quiet {
+        for path in overlay.stale_files() {
+            eprintln!(
+                "warning: the built-in template `{path}` changed since your copy in `{}` was exported; compare them \
+                 with `scaffold templates export {path} --to NEW_FOLDER`",
+                folder.display()
+            );
+        }
+    }
+    context.output.detail(&format!(
+        "overlay: {} files from {}",
+        overlay.files.len(),
+        folder.display()
+    ));
+    Ok(Some(overlay))
+}
+
+/// Parses `--set KEY=VALUE` values over the answers file's `[variables]`; a flag wins over the file.
+fn parse_variables(
+    set: &[String],
+    answers_file: Option<&AnswersFile>,
+    problems: &mut Vec<String>,
+) -> BTreeMap<String, String> {
+    let mut variables = answers_file
+        .map(|file| file.variables.clone())
+        .unwrap_or_default();
+    for item in set {
+        let Some((key, text)) = item.split_once('=') else {
+            problems.push(format!("invalid `--set {item}`: use KEY=VALUE"));
+            continue;
+        };
+        let identifier = key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+            && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if !identifier {
+            problems.push(format!(
+                "invalid variable name `{key}` in `--set`: use letters, digits and `_`, starting with a letter"
+            ));
+            continue;
+        }
+        variables.insert(key.to_owned(), text.to_owned());
+    }
+    variables
 }
 
 /// Warns when an answers file comes from another version of scaffold, whose templates may differ.

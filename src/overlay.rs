@@ -1,0 +1,217 @@
+//! Template overlays: a folder of a team's own templates, applied on top of the built-in ones.
+//!
+//! A file at the same relative path as a built-in template replaces it; any other file is added to the project.
+//! The overlay's manifest, `scaffold-templates.toml`, records which built-in sources were exported and their
+//! hashes (so a changed built-in can be reported as stale) and may exclude built-in files. Paths that are absolute,
+//! contain `..`, or are symbolic links leading outside the overlay are rejected, so an overlay can never make
+//! scaffold write outside the project folder.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Component, Path, PathBuf};
+
+use toml_edit::{DocumentMut, Item};
+
+use crate::error::Error;
+use crate::manifest::sha256_hex;
+use crate::templates;
+
+/// The overlay manifest's file name; it is read, never copied into a project.
+pub const MANIFEST_NAME: &str = "scaffold-templates.toml";
+
+/// One file of an overlay, with its `/`-separated path relative to the overlay root.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OverlayFile {
+    pub path: String,
+    pub contents: Vec<u8>,
+}
+
+/// A loaded and checked overlay folder.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Overlay {
+    /// Files sorted by path, without the manifest and without `.git`.
+    pub files: Vec<OverlayFile>,
+    /// Built-in templates the project must not get.
+    pub excluded: Vec<String>,
+    /// sha256 of each built-in source when it was exported, by path.
+    pub exported: BTreeMap<String, String>,
+}
+
+impl Overlay {
+    /// Reads the overlay at `root`, rejecting unsafe paths and invalid manifest entries.
+    pub fn load(root: &Path) -> Result<Self, Error> {
+        let invalid = |reason: String| {
+            Error::InvalidInput(format!(
+                "invalid template overlay `{}`: {reason}",
+                root.display()
+            ))
+        };
+        let metadata = fs::metadata(root).map_err(|error| invalid(error.to_string()))?;
+        if !metadata.is_dir() {
+            return Err(invalid("it is not a folder".into()));
+        }
+        let canonical_root =
+            fs::canonicalize(root).map_err(|source| Error::io("resolve", root, source))?;
+
+        let mut files = Vec::new();
+        collect(&canonical_root, root, Path::new(""), &mut files).map_err(invalid)?;
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+
+        let mut overlay = Self {
+            files,
+            ..Self::default()
+        };
+        let manifest_path = root.join(MANIFEST_NAME);
+        if manifest_path.exists() {
+            overlay.read_manifest(&manifest_path).map_err(invalid)?;
+        }
+        Ok(overlay)
+    }
+
+    fn read_manifest(&mut self, path: &Path) -> Result<(), String> {
+        let text = fs::read_to_string(path)
+            .map_err(|error| format!("cannot read {MANIFEST_NAME}: {error}"))?;
+        let document: DocumentMut = text.parse().map_err(|error: toml_edit::TomlError| {
+            format!(
+                "{MANIFEST_NAME} is not valid TOML: {}",
+                error.to_string().trim()
+            )
+        })?;
+        if let Some(exported) = document.get("exported").and_then(Item::as_table) {
+            for (key, item) in exported.iter() {
+                let hash = item.as_str().ok_or_else(|| {
+                    format!("`exported.{key}` in {MANIFEST_NAME} must be a string")
+                })?;
+                self.exported.insert(key.to_owned(), hash.to_owned());
+            }
+        }
+        let excluded = document.get("exclude").and_then(|item| item.as_array());
+        for item in excluded.into_iter().flatten() {
+            let path = item
+                .as_str()
+                .ok_or_else(|| format!("`exclude` in {MANIFEST_NAME} must list strings"))?;
+            check_relative(path)?;
+            if templates::find(path).is_none() {
+                return Err(format!(
+                    "{MANIFEST_NAME} excludes `{path}`, which is not a built-in template; see `scaffold templates list`"
+                ));
+            }
+            self.excluded.push(path.to_owned());
+        }
+        Ok(())
+    }
+
+    pub fn file(&self, path: &str) -> Option<&OverlayFile> {
+        self.files.iter().find(|file| file.path == path)
+    }
+
+    /// Lists overlay files that replace a built-in template whose source changed since it was exported.
+    pub fn stale_files(&self) -> Vec<&str> {
+        self.files
+            .iter()
+            .filter_map(|file| {
+                let exported = self.exported.get(&file.path)?;
+                let built_in = templates::find(&file.path)?;
+                (sha256_hex(built_in.source().as_bytes()) != *exported)
+                    .then_some(file.path.as_str())
+            })
+            .collect()
+    }
+}
+
+/// Walks `dir` (relative to the overlay root), collecting files and rejecting links that leave the overlay.
+fn collect(
+    canonical_root: &Path,
+    root: &Path,
+    relative: &Path,
+    out: &mut Vec<OverlayFile>,
+) -> Result<(), String> {
+    let dir = root.join(relative);
+    let entries =
+        fs::read_dir(&dir).map_err(|error| format!("cannot read `{}`: {error}", dir.display()))?;
+    for entry in entries {
+        let entry = entry.map_err(|error| format!("cannot read `{}`: {error}", dir.display()))?;
+        let name = entry.file_name();
+        let child = relative.join(&name);
+        let display = child.to_string_lossy().into_owned();
+        let Some(text) = child.to_str() else {
+            return Err(format!("the path `{display}` is not valid UTF-8"));
+        };
+        if child == Path::new(MANIFEST_NAME) || name == ".git" {
+            continue;
+        }
+        let file_type = entry
+            .file_type()
+            .map_err(|error| format!("cannot inspect `{display}`: {error}"))?;
+        let path = root.join(&child);
+        if file_type.is_symlink() {
+            let target = fs::canonicalize(&path)
+                .map_err(|error| format!("`{display}` is a broken symbolic link: {error}"))?;
+            if !target.starts_with(canonical_root) {
+                return Err(format!(
+                    "`{display}` is a symbolic link to `{}`, outside the overlay",
+                    target.display()
+                ));
+            }
+            if target.is_dir() {
+                return Err(format!(
+                    "`{display}` is a symbolic link to a folder; only file links are supported"
+                ));
+            }
+        } else if file_type.is_dir() {
+            collect(canonical_root, root, &child, out)?;
+            continue;
+        }
+        let contents =
+            fs::read(&path).map_err(|error| format!("cannot read `{display}`: {error}"))?;
+        out.push(OverlayFile {
+            path: text.replace('\\', "/"),
+            contents,
+        });
+    }
+    Ok(())
+}
+
+/// Accepts only a relative path made of plain names, so it cannot point outside the project or the overlay.
+pub fn check_relative(path: &str) -> Result<(), String> {
+    let plain = !path.is_empty()
+        && Path::new(path)
+            .components()
+            .all(|component| matches!(component, Component::Normal(_)));
+    if plain && !path.contains('\\') {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{path}` must be a relative path without `..`, `.` or a leading `/`"
+        ))
+    }
+}
+
+/// Returns where the overlay comes from: the flag, else `SCAFFOLD_TEMPLATES`, else the user config.
+pub fn locate(
+    flag: Option<&Path>,
+    env: &dyn Fn(&str) -> Option<String>,
+    configured: Option<&str>,
+) -> Option<PathBuf> {
+    flag.map(Path::to_owned)
+        .or_else(|| {
+            env("SCAFFOLD_TEMPLATES")
+                .filter(|value| !value.is_empty())
+                .map(PathBuf::from)
+        })
+        .or_else(|| configured.map(PathBuf::from))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_only() {
+        assert!(check_relative("Dockerfile").is_ok());
+        assert!(check_relative(".github/workflows/ci.yml").is_ok());
+        for bad in ["", "/etc/passwd", "../x", "a/../../x", "./x", "a\\b"] {
+            assert!(check_relative(bad).is_err(), "{bad:?} should be rejected");
+        }
+    }
+}

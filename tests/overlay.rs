@@ -1,0 +1,359 @@
+//! Template overlays seen from the command line: export, override, add, exclude, stale warnings, template errors
+//! and path safety.
+
+mod support;
+
+use std::fs;
+use std::path::Path;
+
+use support::{go_ok, run, scaffold, tree};
+use tempfile::TempDir;
+
+fn scaffold_in(cwd: &Path, args: &[&str]) -> (i32, String, String) {
+    let (output, stdout, stderr) = run(scaffold(cwd).args(args));
+    (output.status.code().expect("exit code"), stdout, stderr)
+}
+
+/// Exports `paths` into `cwd/team` and returns that folder.
+fn export(cwd: &Path, paths: &[&str]) -> std::path::PathBuf {
+    let mut args = vec!["templates", "export"];
+    args.extend_from_slice(paths);
+    args.extend_from_slice(&["--to", "team"]);
+    let (code, _, stderr) = scaffold_in(cwd, &args);
+    assert_eq!(code, 0, "export failed: {stderr}");
+    cwd.join("team")
+}
+
+fn project_files(cwd: &Path) -> Vec<String> {
+    tree(cwd)
+        .into_iter()
+        .filter(|entry| entry.starts_with("svc"))
+        .collect()
+}
+
+#[test]
+fn overlay_replaces_and_adds_files_and_still_builds() {
+    let cwd = TempDir::new().unwrap();
+    let team = export(cwd.path(), &["Dockerfile", "Makefile"]);
+    let dockerfile = fs::read_to_string(team.join("Dockerfile")).unwrap();
+    let custom = dockerfile.replace("static-debian12:nonroot", "static-debian12:debug-nonroot");
+    assert_ne!(
+        custom, dockerfile,
+        "the exported Dockerfile names the distroless image"
+    );
+    fs::write(team.join("Dockerfile"), custom).unwrap();
+    fs::write(
+        team.join("Makefile"),
+        "build:\n\tgo build -o bin/{{ app_name }} ./cmd/server\n",
+    )
+    .unwrap();
+    fs::create_dir_all(team.join(".github")).unwrap();
+    fs::write(team.join(".github/CODEOWNERS"), "* @acme/{{ team }}\n").unwrap();
+
+    let (code, _, stderr) = scaffold_in(
+        cwd.path(),
+        &[
+            "new",
+            "svc",
+            "--templates",
+            "team",
+            "--set",
+            "team=platform",
+            "--no-git",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stderr, "");
+
+    let project = cwd.path().join("svc");
+    assert!(
+        fs::read_to_string(project.join("Dockerfile"))
+            .unwrap()
+            .contains("static-debian12:debug-nonroot")
+    );
+    assert_eq!(
+        fs::read_to_string(project.join("Makefile")).unwrap(),
+        "build:\n\tgo build -o bin/svc ./cmd/server\n"
+    );
+    assert_eq!(
+        fs::read_to_string(project.join(".github/CODEOWNERS")).unwrap(),
+        "* @acme/platform\n"
+    );
+    assert!(
+        !project.join("scaffold-templates.toml").exists(),
+        "the overlay manifest is not part of the project"
+    );
+    let manifest = fs::read_to_string(project.join("scaffold.toml")).unwrap();
+    assert!(
+        manifest.contains("files = [\".github/CODEOWNERS\", \"Dockerfile\", \"Makefile\"]"),
+        "{manifest}"
+    );
+    assert!(
+        manifest.contains("[variables]\nteam = \"platform\""),
+        "{manifest}"
+    );
+
+    go_ok(&project, &["vet", "./..."], &[]);
+    assert_eq!(go_ok(&project, &["mod", "tidy", "-diff"], &[]), "");
+    go_ok(&project, &["build", "./..."], &[("CGO_ENABLED", "0")]);
+    go_ok(&project, &["test", "-race", "-count=1", "./..."], &[]);
+}
+
+#[test]
+fn unchanged_export_renders_like_built_in() {
+    let cwd = TempDir::new().unwrap();
+    export(cwd.path(), &[]);
+    let plain = TempDir::new().unwrap();
+
+    assert_eq!(
+        scaffold_in(
+            cwd.path(),
+            &["new", "svc", "--templates", "team", "--no-git"]
+        )
+        .0,
+        0
+    );
+    assert_eq!(scaffold_in(plain.path(), &["new", "svc", "--no-git"]).0, 0);
+
+    let (a, b) = (cwd.path().join("svc"), plain.path().join("svc"));
+    for file in tree(&b)
+        .iter()
+        .filter(|file| !file.ends_with('/') && *file != "scaffold.toml")
+    {
+        assert_eq!(
+            fs::read(a.join(file)).unwrap(),
+            fs::read(b.join(file)).unwrap(),
+            "{file} differs"
+        );
+    }
+}
+
+#[test]
+fn stale_copy_is_reported() {
+    let cwd = TempDir::new().unwrap();
+    let team = export(cwd.path(), &["Dockerfile"]);
+    let manifest = fs::read_to_string(team.join("scaffold-templates.toml")).unwrap();
+    let start = manifest.find("Dockerfile = \"").unwrap() + "Dockerfile = \"".len();
+    let mut stale = manifest.clone();
+    stale.replace_range(start..start + 64, &"0".repeat(64));
+    fs::write(team.join("scaffold-templates.toml"), stale).unwrap();
+
+    let (code, _, stderr) = scaffold_in(
+        cwd.path(),
+        &["new", "svc", "--templates", "team", "--no-git"],
+    );
+
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("warning: the built-in template `Dockerfile` changed since your copy in"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn template_errors_are_located_and_nothing_written() {
+    let cwd = TempDir::new().unwrap();
+    let team = cwd.path().join("team");
+    fs::create_dir_all(team.join("docs")).unwrap();
+    fs::write(
+        team.join("README.md"),
+        "# {{ project_name }}\n\nOwned by {{ team_name }}.\n",
+    )
+    .unwrap();
+    fs::write(
+        team.join("docs/runbook.md"),
+        "# Runbook\n{% if database == %}\n",
+    )
+    .unwrap();
+
+    let (code, stdout, stderr) = scaffold_in(
+        cwd.path(),
+        &["new", "svc", "--templates", "team", "--no-git"],
+    );
+
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(stdout, "");
+    insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false }, {
+        insta::assert_snapshot!("overlay__template_errors", stderr);
+    });
+    assert!(project_files(cwd.path()).is_empty());
+}
+
+#[test]
+fn set_cannot_shadow_built_in_variables() {
+    let cwd = TempDir::new().unwrap();
+    export(cwd.path(), &["Makefile"]);
+
+    let (code, _, stderr) = scaffold_in(
+        cwd.path(),
+        &[
+            "new",
+            "svc",
+            "--templates",
+            "team",
+            "--set",
+            "app_name=x",
+            "--no-git",
+        ],
+    );
+
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("`--set app_name=...` would replace the built-in variable `app_name`"),
+        "{stderr}"
+    );
+    assert!(project_files(cwd.path()).is_empty());
+}
+
+#[test]
+fn excluded_built_in_is_not_generated() {
+    let cwd = TempDir::new().unwrap();
+    let team = cwd.path().join("team");
+    fs::create_dir(&team).unwrap();
+    fs::write(
+        team.join("scaffold-templates.toml"),
+        "exclude = [\"docker-compose.yml\"]\n",
+    )
+    .unwrap();
+
+    let (code, _, stderr) = scaffold_in(
+        cwd.path(),
+        &["new", "svc", "--templates", "team", "--no-git"],
+    );
+
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!cwd.path().join("svc/docker-compose.yml").exists());
+    assert!(cwd.path().join("svc/Dockerfile").exists());
+}
+
+#[test]
+fn unsafe_overlay_paths_are_rejected() {
+    type Prepare = fn(&Path);
+    let cases: [(&str, Prepare); 4] = [
+        ("symbolic link to `", |team| {
+            std::os::unix::fs::symlink("/etc/hostname", team.join("hostname")).unwrap()
+        }),
+        ("must be a relative path without `..`", |team| {
+            fs::write(
+                team.join("scaffold-templates.toml"),
+                "exclude = [\"../outside\"]\n",
+            )
+            .unwrap()
+        }),
+        ("must be a relative path without `..`", |team| {
+            fs::write(
+                team.join("scaffold-templates.toml"),
+                "exclude = [\"/etc/passwd\"]\n",
+            )
+            .unwrap()
+        }),
+        ("which is not a built-in template", |team| {
+            fs::write(
+                team.join("scaffold-templates.toml"),
+                "exclude = [\"nope.txt\"]\n",
+            )
+            .unwrap()
+        }),
+    ];
+    for (expected, prepare) in cases {
+        let cwd = TempDir::new().unwrap();
+        let team = cwd.path().join("team");
+        fs::create_dir(&team).unwrap();
+        prepare(&team);
+
+        let (code, _, stderr) = scaffold_in(
+            cwd.path(),
+            &["new", "svc", "--templates", "team", "--no-git"],
+        );
+
+        assert_eq!(code, 2, "{expected}: {stderr}");
+        assert!(stderr.contains(expected), "{expected}: {stderr}");
+        assert!(stderr.contains("invalid template overlay"), "{stderr}");
+        assert!(project_files(cwd.path()).is_empty());
+    }
+}
+
+#[test]
+fn link_inside_overlay_is_followed() {
+    let cwd = TempDir::new().unwrap();
+    let team = cwd.path().join("team");
+    fs::create_dir(&team).unwrap();
+    fs::write(team.join("NOTICE.tmpl"), "Service {{ app_name }}\n").unwrap();
+    std::os::unix::fs::symlink(team.join("NOTICE.tmpl"), team.join("NOTICE")).unwrap();
+
+    let (code, _, stderr) = scaffold_in(
+        cwd.path(),
+        &["new", "svc", "--templates", "team", "--no-git"],
+    );
+
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        fs::read_to_string(cwd.path().join("svc/NOTICE")).unwrap(),
+        "Service svc\n"
+    );
+}
+
+#[test]
+fn overlay_from_environment_and_user_config() {
+    let cwd = TempDir::new().unwrap();
+    let team = cwd.path().join("team");
+    fs::create_dir(&team).unwrap();
+    fs::write(team.join("OWNER"), "{{ app_name }} team\n").unwrap();
+
+    let (output, _, stderr) = run(scaffold(cwd.path())
+        .args(["new", "a", "--no-git"])
+        .env("SCAFFOLD_TEMPLATES", &team));
+    assert!(output.status.success(), "{stderr}");
+    assert!(cwd.path().join("a/OWNER").exists());
+
+    assert_eq!(
+        scaffold_in(
+            cwd.path(),
+            &["config", "set", "templates", team.to_str().unwrap()]
+        )
+        .0,
+        0
+    );
+    assert_eq!(scaffold_in(cwd.path(), &["new", "b", "--no-git"]).0, 0);
+    assert_eq!(
+        fs::read_to_string(cwd.path().join("b/OWNER")).unwrap(),
+        "b team\n"
+    );
+}
+
+#[test]
+fn export_rejects_unknown_paths_and_list_shows_all() {
+    let cwd = TempDir::new().unwrap();
+
+    let (code, _, stderr) = scaffold_in(
+        cwd.path(),
+        &[
+            "templates",
+            "export",
+            "nope",
+            "Dockerfile",
+            "x/y",
+            "--to",
+            "team",
+        ],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("unknown template(s) `nope`, `x/y`"),
+        "{stderr}"
+    );
+    assert!(!cwd.path().join("team").exists());
+
+    let (code, list, _) = scaffold_in(cwd.path(), &["templates", "list"]);
+    assert_eq!(code, 0);
+    for template in scaffold::templates::BUILT_IN {
+        assert!(
+            list.contains(template.path),
+            "{} missing from the list",
+            template.path
+        );
+    }
+    let (code, vars, _) = scaffold_in(cwd.path(), &["templates", "vars"]);
+    assert_eq!(code, 0);
+    assert!(vars.contains("module_path"), "{vars}");
+}
