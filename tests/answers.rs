@@ -145,15 +145,7 @@ fn answers_file_reproduces_project_byte_for_byte() {
     assert_eq!(stderr, "");
 
     let copy = second.path().join("orders");
-    let files = tree(&original);
-    assert_eq!(files, tree(&copy));
-    for file in files.iter().filter(|file| !file.ends_with('/')) {
-        assert_eq!(
-            fs::read(original.join(file)).unwrap(),
-            fs::read(copy.join(file)).unwrap(),
-            "{file} differs"
-        );
-    }
+    support::assert_same_files(&original, &copy);
 }
 
 #[test]

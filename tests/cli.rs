@@ -378,15 +378,7 @@ fn output_is_deterministic() {
     let a = support::generate(first.path(), &["billing", "--db", "postgres"]);
     let b = support::generate(second.path(), &["billing", "--db", "postgres"]);
 
-    let files = tree(&a);
-    assert_eq!(files, tree(&b));
-    for file in files.iter().filter(|file| !file.ends_with('/')) {
-        assert_eq!(
-            fs::read(a.join(file)).unwrap(),
-            fs::read(b.join(file)).unwrap(),
-            "{file} differs"
-        );
-    }
+    support::assert_same_files(&a, &b);
 }
 
 #[test]

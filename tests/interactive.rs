@@ -2,13 +2,12 @@
 
 mod support;
 
-use std::fs;
 use std::path::Path;
 use std::process::Command;
 
 use rexpect::process::WaitStatus;
 use rexpect::session::{PtySession, spawn_command};
-use support::{isolate_config, isolate_git, run, tree};
+use support::{assert_same_files, isolate_config, isolate_git, run, tree};
 use tempfile::TempDir;
 
 const TIMEOUT_MS: u64 = 15_000;
@@ -181,16 +180,4 @@ fn yes_never_prompts_on_a_terminal() {
 fn press(session: &mut PtySession, keys: &str) {
     session.send(keys).unwrap();
     session.flush().unwrap();
-}
-
-fn assert_same_files(a: &Path, b: &Path) {
-    let files = tree(a);
-    assert_eq!(files, tree(b));
-    for file in files.iter().filter(|file| !file.ends_with('/')) {
-        assert_eq!(
-            fs::read(a.join(file)).unwrap(),
-            fs::read(b.join(file)).unwrap(),
-            "{file} differs"
-        );
-    }
 }

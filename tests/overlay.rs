@@ -24,6 +24,13 @@ fn export(cwd: &Path, paths: &[&str]) -> std::path::PathBuf {
     cwd.join("team")
 }
 
+/// Runs `scaffold new svc --templates team --no-git EXTRA` in `cwd`.
+fn new_with_team(cwd: &Path, extra: &[&str]) -> (i32, String, String) {
+    let mut args = vec!["new", "svc", "--templates", "team", "--no-git"];
+    args.extend_from_slice(extra);
+    scaffold_in(cwd, &args)
+}
+
 fn project_files(cwd: &Path) -> Vec<String> {
     tree(cwd)
         .into_iter()
@@ -50,18 +57,7 @@ fn overlay_replaces_and_adds_files_and_still_builds() {
     fs::create_dir_all(team.join(".github")).unwrap();
     fs::write(team.join(".github/CODEOWNERS"), "* @acme/{{ team }}\n").unwrap();
 
-    let (code, _, stderr) = scaffold_in(
-        cwd.path(),
-        &[
-            "new",
-            "svc",
-            "--templates",
-            "team",
-            "--set",
-            "team=platform",
-            "--no-git",
-        ],
-    );
+    let (code, _, stderr) = new_with_team(cwd.path(), &["--set", "team=platform"]);
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(stderr, "");
 
@@ -105,14 +101,7 @@ fn unchanged_export_renders_like_built_in() {
     export(cwd.path(), &[]);
     let plain = TempDir::new().unwrap();
 
-    assert_eq!(
-        scaffold_in(
-            cwd.path(),
-            &["new", "svc", "--templates", "team", "--no-git"]
-        )
-        .0,
-        0
-    );
+    assert_eq!(new_with_team(cwd.path(), &[]).0, 0);
     assert_eq!(scaffold_in(plain.path(), &["new", "svc", "--no-git"]).0, 0);
 
     let (a, b) = (cwd.path().join("svc"), plain.path().join("svc"));
@@ -138,10 +127,7 @@ fn stale_copy_is_reported() {
     stale.replace_range(start..start + 64, &"0".repeat(64));
     fs::write(team.join("scaffold-templates.toml"), stale).unwrap();
 
-    let (code, _, stderr) = scaffold_in(
-        cwd.path(),
-        &["new", "svc", "--templates", "team", "--no-git"],
-    );
+    let (code, _, stderr) = new_with_team(cwd.path(), &[]);
 
     assert_eq!(code, 0, "{stderr}");
     assert!(
@@ -166,10 +152,7 @@ fn template_errors_are_located_and_nothing_written() {
     )
     .unwrap();
 
-    let (code, stdout, stderr) = scaffold_in(
-        cwd.path(),
-        &["new", "svc", "--templates", "team", "--no-git"],
-    );
+    let (code, stdout, stderr) = new_with_team(cwd.path(), &[]);
 
     assert_eq!(code, 2, "{stderr}");
     assert_eq!(stdout, "");
@@ -184,18 +167,7 @@ fn set_cannot_shadow_built_in_variables() {
     let cwd = TempDir::new().unwrap();
     export(cwd.path(), &["Makefile"]);
 
-    let (code, _, stderr) = scaffold_in(
-        cwd.path(),
-        &[
-            "new",
-            "svc",
-            "--templates",
-            "team",
-            "--set",
-            "app_name=x",
-            "--no-git",
-        ],
-    );
+    let (code, _, stderr) = new_with_team(cwd.path(), &["--set", "app_name=x"]);
 
     assert_eq!(code, 2, "{stderr}");
     assert!(
@@ -216,10 +188,7 @@ fn excluded_built_in_is_not_generated() {
     )
     .unwrap();
 
-    let (code, _, stderr) = scaffold_in(
-        cwd.path(),
-        &["new", "svc", "--templates", "team", "--no-git"],
-    );
+    let (code, _, stderr) = new_with_team(cwd.path(), &[]);
 
     assert_eq!(code, 0, "{stderr}");
     assert!(!cwd.path().join("svc/docker-compose.yml").exists());
@@ -261,10 +230,7 @@ fn unsafe_overlay_paths_are_rejected() {
         fs::create_dir(&team).unwrap();
         prepare(&team);
 
-        let (code, _, stderr) = scaffold_in(
-            cwd.path(),
-            &["new", "svc", "--templates", "team", "--no-git"],
-        );
+        let (code, _, stderr) = new_with_team(cwd.path(), &[]);
 
         assert_eq!(code, 2, "{expected}: {stderr}");
         assert!(stderr.contains(expected), "{expected}: {stderr}");
@@ -281,10 +247,7 @@ fn link_inside_overlay_is_followed() {
     fs::write(team.join("NOTICE.tmpl"), "Service {{ app_name }}\n").unwrap();
     std::os::unix::fs::symlink(team.join("NOTICE.tmpl"), team.join("NOTICE")).unwrap();
 
-    let (code, _, stderr) = scaffold_in(
-        cwd.path(),
-        &["new", "svc", "--templates", "team", "--no-git"],
-    );
+    let (code, _, stderr) = new_with_team(cwd.path(), &[]);
 
     assert_eq!(code, 0, "{stderr}");
     assert_eq!(

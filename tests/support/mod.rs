@@ -85,6 +85,19 @@ pub fn tree(root: &Path) -> Vec<String> {
     out
 }
 
+/// Asserts that two folders hold the same files with the same bytes.
+pub fn assert_same_files(a: &Path, b: &Path) {
+    let files = tree(a);
+    assert_eq!(files, tree(b), "the file trees differ");
+    for file in files.iter().filter(|file| !file.ends_with('/')) {
+        assert_eq!(
+            fs::read(a.join(file)).unwrap(),
+            fs::read(b.join(file)).unwrap(),
+            "{file} differs"
+        );
+    }
+}
+
 fn walk(root: &Path, dir: &Path, out: &mut Vec<String>) {
     let Ok(entries) = fs::read_dir(dir) else {
         return;
