@@ -29,7 +29,7 @@ pub struct Plan {
     pub files: Vec<PlannedFile>,
 }
 
-/// What a plan is rendered from besides the spec.
+/// Inputs of a plan besides the spec: a template overlay and its variables.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Customization<'a> {
     pub overlay: Option<&'a Overlay>,

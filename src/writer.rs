@@ -2,8 +2,8 @@
 //!
 //! Every file is first written into a temporary folder beside the target, on the same file system. A new target
 //! is then created by one rename. An existing folder (empty, or non-empty with `--force`) receives the files one
-//! rename at a time; if one fails, the files already moved are taken back and overwritten files restored. Nothing
-//! the run did not create is removed, and nothing is written outside the target.
+//! rename at a time. If one rename fails, the files already moved are taken back and overwritten files restored.
+//! Nothing the run did not create is removed, and nothing is written outside the target.
 
 use std::collections::BTreeSet;
 use std::fs;
@@ -16,7 +16,7 @@ use crate::error::Error;
 use crate::interrupt;
 use crate::plan::Plan;
 
-/// What was found at the target path before writing.
+/// State of the target path before writing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TargetState {
     Missing,
@@ -127,9 +127,9 @@ fn inspect(target: &Path) -> Result<TargetState, Error> {
     }
 }
 
-/// Lists planned paths that an existing entry of the wrong type blocks: a folder where a file goes, a file or
-/// symbolic link where a folder goes, or a symbolic link where a file goes, since writing through a link could
-/// leave the target folder.
+/// Lists planned paths blocked by an existing entry of the wrong type: a folder where a file goes, or a file where
+/// a folder goes. A symbolic link anywhere on the path also blocks it, because writing through a link could leave
+/// the target folder.
 fn type_conflicts(plan: &Plan, target: &Path) -> Vec<String> {
     let mut conflicts = BTreeSet::new();
     for file in &plan.files {

@@ -21,7 +21,7 @@ use crate::toolchain::GoToolchain;
 use crate::user_config::{UserConfig, UserDefaults};
 use crate::writer;
 
-/// What `scaffold new` may read from the process it runs in; tests pass their own.
+/// Process state that `scaffold new` reads; tests pass their own.
 pub struct RunContext<'a> {
     pub cwd: &'a Path,
     pub env: &'a dyn Fn(&str) -> Option<String>,
