@@ -43,16 +43,18 @@ pub enum Command {
 }
 
 #[derive(Debug, Args)]
-#[command(after_help = "\
-A TARGET with a slash whose first element contains a dot, such as github.com/acme/billing, is a module path: the
-project goes into ./billing with that module path. Anything else is a folder path, created exactly there.
+#[command(
+    after_help = "A TARGET with a slash whose first element contains a dot, such as \
+github.com/acme/billing, is a module path: the project goes into ./billing with that module path. Anything else \
+is a folder path, created exactly there.
 
-Each value comes from the first of: flag, environment variable (SCAFFOLD_NAME, SCAFFOLD_MODULE, SCAFFOLD_DB,
-SCAFFOLD_GIT), --answers file, user config (`scaffold config`), built-in default. With a terminal, values not
+Each value comes from the first of: flag, environment variable (SCAFFOLD_NAME, SCAFFOLD_MODULE, SCAFFOLD_DB, \
+SCAFFOLD_GIT), --answers file, user config (`scaffold config`), built-in default. With a terminal, values not \
 given are asked for; without one, or with --yes, nothing is asked and missing values are an error.
 
-Exit codes: 0 success, 1 failure while writing, 2 invalid input, 73 target not empty or files conflict,
-130 interrupted or cancelled. Nothing is written unless the whole project is.")]
+Exit codes: 0 success, 1 failure while generating (I/O), 2 invalid input, 73 target not empty or files \
+conflict, 130 interrupted or cancelled. Nothing is written unless the whole project is."
+)]
 pub struct NewArgs {
     /// Folder name, folder path or module path of the new project.
     pub target: Option<String>,

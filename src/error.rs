@@ -33,6 +33,9 @@ pub enum Error {
     #[error("cancelled; nothing was written")]
     Cancelled,
 
+    #[error("interrupted during git; the project files in `{}` are complete, but the repository may not be", path.display())]
+    InterruptedDuringGit { path: PathBuf },
+
     #[error("failed to render template `{template}`: {source}")]
     Render {
         template: &'static str,
@@ -62,7 +65,9 @@ impl Error {
             Self::TargetNotEmpty { .. }
             | Self::TargetNotFolder { .. }
             | Self::TypeConflicts { .. } => EXIT_CONFLICT,
-            Self::Interrupted | Self::Cancelled => EXIT_INTERRUPTED,
+            Self::Interrupted | Self::Cancelled | Self::InterruptedDuringGit { .. } => {
+                EXIT_INTERRUPTED
+            }
             Self::Render { .. } | Self::Io { .. } => EXIT_FAILURE,
         }
     }

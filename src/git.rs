@@ -1,9 +1,13 @@
 //! Creating the repository of a new project: `git init` and one commit of the generated files.
 //!
-//! Git problems never fail the generation; each outcome becomes one line of the summary.
+//! Git problems never fail the generation; each outcome becomes one line of the summary. Only the generated
+//! files are committed, so files a user already had in a `--force` target stay out of the commit.
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
+use std::sync::atomic::AtomicBool;
+
+use crate::interrupt;
 
 /// What the git step did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -13,7 +17,11 @@ pub enum GitOutcome {
     InitializedWithoutIdentity,
     /// The target is inside the work tree rooted at this path, so no nested repository was created.
     InsideWorkTree(PathBuf),
+    /// The target itself is the root of an existing repository.
+    AlreadyRepository,
     NotInstalled,
+    /// Ctrl-C or a termination signal arrived while git ran.
+    Interrupted,
     /// A git command failed; the string is its first line of error output.
     Failed(String),
 }
@@ -30,71 +38,106 @@ impl GitOutcome {
                 "git: no repository created, because the project is inside the work tree at `{}`",
                 root.display()
             ),
+            Self::AlreadyRepository => {
+                "git: no repository created, because the folder already is one; commit the new files yourself".into()
+            }
             Self::NotInstalled => "git: not found on PATH, so no repository was created".into(),
-            Self::Failed(message) => format!("git: {message}; the project files are complete"),
+            Self::Interrupted => "git: interrupted, so the repository may be incomplete".into(),
+            Self::Failed(message) => {
+                format!("git: {message}; the project files are complete, so commit them yourself with `git commit`")
+            }
         }
     }
 }
 
-/// Initialises a repository in `project` and commits every file in it.
-pub fn init_and_commit(project: &Path) -> GitOutcome {
+/// Initialises a repository in `project` and commits `paths`, the generated files.
+pub fn init_and_commit(project: &Path, paths: &[&str], interrupted: &AtomicBool) -> GitOutcome {
     match git(project, &["rev-parse", "--show-toplevel"]) {
         Err(_) => return GitOutcome::NotInstalled,
         Ok(output) if output.status.success() => {
-            let root = String::from_utf8_lossy(&output.stdout).trim().to_owned();
-            return GitOutcome::InsideWorkTree(PathBuf::from(root));
+            let root = PathBuf::from(String::from_utf8_lossy(&output.stdout).trim());
+            let is_project = fs_same(&root, project);
+            return if is_project {
+                GitOutcome::AlreadyRepository
+            } else {
+                GitOutcome::InsideWorkTree(root)
+            };
         }
         Ok(_) => {}
     }
-    if let Err(message) = run(project, &["init", "--quiet"]) {
-        return GitOutcome::Failed(message);
+    if let Err(outcome) = run(project, &["init", "--quiet"], interrupted) {
+        return outcome;
     }
     // useConfigOnly stops git from inventing an identity from the host name.
-    let identity = git(
+    match git(
         project,
         &["-c", "user.useConfigOnly=true", "var", "GIT_AUTHOR_IDENT"],
-    );
-    if !identity.is_ok_and(|output| output.status.success()) {
-        return GitOutcome::InitializedWithoutIdentity;
+    ) {
+        _ if interrupt::is_set(interrupted) => return GitOutcome::Interrupted,
+        Ok(output) if output.status.success() => {}
+        Ok(output) if output.status.code().is_none() => return GitOutcome::Interrupted,
+        _ => return GitOutcome::InitializedWithoutIdentity,
     }
+
+    let mut add = vec!["add", "--"];
+    add.extend_from_slice(paths);
     let message = format!("Initial commit from scaffold {}", env!("CARGO_PKG_VERSION"));
-    let steps: [&[&str]; 2] = [
-        &["add", "--all"],
-        &[
-            "-c",
-            "user.useConfigOnly=true",
-            "commit",
-            "--quiet",
-            "--no-verify",
-            "--message",
-            &message,
-        ],
+    let commit = [
+        "-c",
+        "user.useConfigOnly=true",
+        "commit",
+        "--quiet",
+        "--no-verify",
+        "--message",
+        &message,
     ];
-    for args in steps {
-        if let Err(message) = run(project, args) {
-            return GitOutcome::Failed(message);
+    for args in [add.as_slice(), &commit] {
+        if let Err(outcome) = run(project, args, interrupted) {
+            return outcome;
         }
     }
     GitOutcome::Committed
 }
 
-fn run(project: &Path, args: &[&str]) -> Result<(), String> {
-    let output =
-        git(project, args).map_err(|error| format!("`git {}` failed: {error}", args.join(" ")))?;
+/// Reports whether two paths name the same folder, comparing canonical forms when both resolve.
+fn fs_same(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => a == b,
+    }
+}
+
+fn run(project: &Path, args: &[&str], interrupted: &AtomicBool) -> Result<(), GitOutcome> {
+    let shown = args
+        .iter()
+        .take_while(|arg| **arg != "--")
+        .copied()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let output = git(project, args)
+        .map_err(|error| GitOutcome::Failed(format!("`git {shown}` failed: {error}")))?;
+    // A child killed by a signal has no exit code; Ctrl-C reaches git too.
+    if interrupt::is_set(interrupted) || output.status.code().is_none() {
+        return Err(GitOutcome::Interrupted);
+    }
     if output.status.success() {
         return Ok(());
     }
     let stderr = String::from_utf8_lossy(&output.stderr);
     let first_line = stderr.lines().next().unwrap_or("no error output");
-    Err(format!("`git {}` failed: {first_line}", args.join(" ")))
+    Err(GitOutcome::Failed(format!(
+        "`git {shown}` failed: {first_line}"
+    )))
 }
 
-/// Runs git with no terminal input, so a credential or signing prompt fails instead of hanging.
+/// Runs git with no terminal input, so a credential or signing prompt fails instead of hanging, and with literal
+/// pathspecs, so generated file names are never read as patterns.
 fn git(project: &Path, args: &[&str]) -> std::io::Result<Output> {
     Command::new("git")
         .args(args)
         .current_dir(project)
         .env("GIT_TERMINAL_PROMPT", "0")
+        .env("GIT_LITERAL_PATHSPECS", "1")
         .stdin(Stdio::null())
         .output()
 }

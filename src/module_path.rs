@@ -46,6 +46,7 @@ impl ModulePath {
         for element in value.split('/') {
             check_element(element)?;
         }
+        check_major_version(value)?;
         Ok(Self(value.to_owned()))
     }
 
@@ -53,10 +54,59 @@ impl ModulePath {
         &self.0
     }
 
-    /// Returns the last path element, the name `go build` gives a binary built from the module root.
-    pub fn last_element(&self) -> &str {
-        self.0.rsplit('/').next().unwrap_or(&self.0)
+    /// Returns the element `go build` names a binary after: the last one, or the one before a major version
+    /// suffix such as `/v2`.
+    pub fn name_element(&self) -> &str {
+        name_element(&self.0)
     }
+}
+
+/// Returns the last element of a slash-separated path, skipping a final major version suffix (`/v2`).
+pub fn name_element(path: &str) -> &str {
+    let mut elements = path.rsplit('/');
+    let last = elements.next().unwrap_or(path);
+    match elements.next() {
+        Some(previous) if major_version(last).is_some_and(|major| major >= 2) => previous,
+        _ => last,
+    }
+}
+
+/// Parses `vN` with N written without leading zeros.
+fn major_version(element: &str) -> Option<u64> {
+    let digits = element.strip_prefix('v')?;
+    let canonical = !digits.is_empty() && (digits == "0" || !digits.starts_with('0'));
+    if canonical && digits.bytes().all(|b| b.is_ascii_digit()) {
+        digits.parse().ok()
+    } else {
+        None
+    }
+}
+
+/// Applies the go command's rules for major version suffixes: `/vN` only for N >= 2, and `gopkg.in` paths must end
+/// in `.vN`.
+fn check_major_version(value: &str) -> Result<(), String> {
+    let last = value.rsplit('/').next().unwrap_or(value);
+    if value.starts_with("gopkg.in/") {
+        let versioned = last
+            .rsplit_once(".v")
+            .is_some_and(|(_, major)| major.bytes().all(|b| b.is_ascii_digit()));
+        if !versioned {
+            return Err("gopkg.in paths must end in a major version such as `.v3`".into());
+        }
+        return Ok(());
+    }
+    if value.contains('/') && last.starts_with('v') && last[1..].bytes().all(|b| b.is_ascii_digit())
+    {
+        match major_version(last) {
+            Some(major) if major >= 2 => {}
+            _ => {
+                return Err(format!(
+                    "the major version suffix `/{last}` is only allowed as /v2 or later"
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 impl fmt::Display for ModulePath {
@@ -134,6 +184,9 @@ mod tests {
             "a+b",
             "x/_y",
             "abc~",
+            "example.com/x/v2",
+            "gopkg.in/yaml.v3",
+            "example.com/version",
         ] {
             assert!(ModulePath::parse(value).is_ok(), "{value} should be valid");
         }
@@ -162,6 +215,10 @@ mod tests {
             ("x~1", "short name"),
             ("go", "reserved"),
             ("toolchain", "reserved"),
+            ("example.com/x/v1", "only allowed as /v2 or later"),
+            ("example.com/x/v0", "only allowed as /v2 or later"),
+            ("example.com/x/v02", "only allowed as /v2 or later"),
+            ("gopkg.in/yaml", "gopkg.in paths must end"),
         ] {
             let error = ModulePath::parse(value).expect_err(value);
             assert!(
@@ -169,5 +226,18 @@ mod tests {
                 "{value}: {error:?} should mention {reason:?}"
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod name_tests {
+    use super::*;
+
+    #[test]
+    fn name_element_skips_major_version() {
+        assert_eq!(name_element("github.com/acme/billing/v2"), "billing");
+        assert_eq!(name_element("github.com/acme/billing"), "billing");
+        assert_eq!(name_element("github.com/acme/v1"), "v1");
+        assert_eq!(name_element("v2"), "v2");
     }
 }

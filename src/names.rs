@@ -8,6 +8,9 @@ use heck::{ToKebabCase, ToSnakeCase};
 
 use crate::module_path::ModulePath;
 
+/// Longest identifier PostgreSQL keeps (NAMEDATALEN - 1).
+const POSTGRES_MAX_IDENTIFIER: usize = 63;
+
 /// Names derived from one project's folder and module path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProjectNames {
@@ -35,6 +38,10 @@ impl ProjectNames {
         if !database.starts_with(|c: char| c.is_ascii_alphabetic()) {
             database.insert_str(0, "db_");
         }
+        // PostgreSQL truncates identifiers to 63 bytes; truncating here keeps every file naming the same database.
+        // The name is ASCII, so any byte index is a character boundary.
+        database.truncate(POSTGRES_MAX_IDENTIFIER);
+        let database = database.trim_end_matches('_').to_owned();
         Ok(Self {
             folder: folder.to_owned(),
             module_path,
@@ -82,6 +89,13 @@ mod tests {
             assert_eq!(names.database, database, "database name of {folder}");
             assert_eq!(names.folder, folder);
         }
+    }
+
+    #[test]
+    fn database_name_fits_postgres() {
+        let names = derive(&"billing-".repeat(12));
+        assert!(names.database.len() <= 63, "{}", names.database);
+        assert!(!names.database.ends_with('_'));
     }
 
     #[test]

@@ -5,7 +5,7 @@
 use std::path::{Component, Path, PathBuf};
 
 use crate::error::Error;
-use crate::module_path::ModulePath;
+use crate::module_path::{ModulePath, name_element};
 use crate::names::ProjectNames;
 
 /// The database a generated service stores its data in.
@@ -90,10 +90,15 @@ impl ProjectSpec {
             ));
         }
 
+        if target_arg.starts_with('~') {
+            return Err(Error::InvalidInput(format!(
+                "`{target_arg}` starts with `~`, which only a shell expands; use `$HOME` or an absolute path"
+            )));
+        }
+
         let named_by_module = looks_like_module_path(target_arg, cwd);
         let target = if named_by_module {
-            let last = target_arg.rsplit('/').next().unwrap_or(target_arg);
-            cwd.join(last)
+            cwd.join(name_element(target_arg))
         } else {
             normalize(&cwd.join(target_arg))
         };
@@ -189,7 +194,13 @@ fn looks_like_module_path(arg: &str, cwd: &Path) -> bool {
 /// Returns the project folder's name, taking it from the path as typed when it ends in a name.
 fn folder_name(target: &Path, typed: &str) -> Result<String, Error> {
     let name = target.file_name().and_then(|name| name.to_str());
+    // Linux and macOS limit a file name to 255 bytes.
+    const MAX_NAME_BYTES: usize = 255;
     match name {
+        Some(name) if name.len() > MAX_NAME_BYTES => Err(Error::InvalidInput(format!(
+            "the folder name `{name}` is {} bytes long; file systems allow at most {MAX_NAME_BYTES}",
+            name.len()
+        ))),
         Some(name) if !name.is_empty() => Ok(name.to_owned()),
         _ => Err(Error::InvalidInput(format!(
             "`{typed}` does not end in a folder name; pass a path such as `./billing`"
@@ -237,6 +248,29 @@ mod tests {
         assert_eq!(spec.target, Path::new("/work/here/Billing"));
         assert_eq!(spec.names.folder, "Billing");
         assert_eq!(spec.names.module_path.as_str(), "github.com/acme/Billing");
+    }
+
+    #[test]
+    fn major_version_suffix_does_not_name_the_folder() {
+        let spec = resolve("github.com/acme/billing/v2", None).unwrap();
+        assert_eq!(spec.target, Path::new("/work/here/billing"));
+        assert_eq!(
+            spec.names.module_path.as_str(),
+            "github.com/acme/billing/v2"
+        );
+    }
+
+    #[test]
+    fn tilde_and_long_names_are_rejected() {
+        let Err(Error::InvalidInput(message)) = resolve("~/billing", None) else {
+            panic!("expected invalid input");
+        };
+        assert!(message.contains("only a shell expands"), "{message}");
+        let long = "a".repeat(256);
+        let Err(Error::InvalidInput(message)) = resolve(&long, None) else {
+            panic!("expected invalid input");
+        };
+        assert!(message.contains("is 256 bytes long"), "{message}");
     }
 
     #[test]

@@ -74,7 +74,8 @@ impl GoToolchain {
         match self {
             Self::Suitable(_) => None,
             Self::TooOld(found) => Some(format!(
-                "go: found {found}, but the project needs Go {GO_VERSION} or newer; install it from https://go.dev/dl/"
+                "go: found {found}, but the project needs Go {GO_VERSION} or newer; with GOTOOLCHAIN=auto (the \
+                 default) the go command downloads it on first use, otherwise install it from https://go.dev/dl/"
             )),
             Self::Missing => Some(format!(
                 "go: not found on PATH; install Go {GO_VERSION} or newer from https://go.dev/dl/"

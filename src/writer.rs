@@ -8,7 +8,8 @@
 use std::collections::BTreeSet;
 use std::fs;
 use std::io::ErrorKind;
-use std::os::unix::fs::PermissionsExt;
+use std::io::Write;
+use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
@@ -70,23 +71,30 @@ fn write_checked(
     created_ancestors: &mut CreatedFolders,
     interrupted: &AtomicBool,
 ) -> Result<(), Error> {
-    let parent = match target.parent() {
-        Some(parent) if !parent.as_os_str().is_empty() => parent,
-        Some(_) => Path::new("."),
-        None => {
-            return Err(Error::io(
-                "write to",
-                target,
-                ErrorKind::InvalidInput.into(),
-            ));
+    // A new target is staged beside it, so one rename creates it. An existing folder is staged inside itself,
+    // which needs no write access to its parent and keeps every rename on one file system, even on a mount point.
+    let staging_parent = match state {
+        TargetState::Missing => {
+            let parent = match target.parent() {
+                Some(parent) if !parent.as_os_str().is_empty() => parent,
+                _ => Path::new("."),
+            };
+            created_ancestors.create_all(parent)?;
+            parent
         }
+        TargetState::Empty | TargetState::NotEmpty(_) => target,
     };
-    created_ancestors.create_all(parent)?;
-
     let staging = tempfile::Builder::new()
         .prefix(".scaffold-")
-        .tempdir_in(parent)
-        .map_err(|source| Error::io("create a temporary folder in", parent, source))?;
+        .tempdir_in(staging_parent)
+        // tempfile appends the path to its errors; the message names the folder already.
+        .map_err(|source| {
+            Error::io(
+                "create a temporary folder in",
+                staging_parent,
+                source.kind().into(),
+            )
+        })?;
     let staged_root = staging.path().join("project");
     stage(plan, &staged_root, interrupted)?;
 
@@ -103,8 +111,23 @@ fn write_checked(
 }
 
 fn inspect(target: &Path) -> Result<TargetState, Error> {
+    let is_link =
+        fs::symlink_metadata(target).is_ok_and(|metadata| metadata.file_type().is_symlink());
     match fs::metadata(target) {
+        Err(_) if is_link => Err(Error::TargetNotFolder {
+            path: target.to_owned(),
+        }),
         Err(error) if error.kind() == ErrorKind::NotFound => Ok(TargetState::Missing),
+        Err(error) if error.kind() == ErrorKind::NotADirectory => {
+            let blocking = target
+                .ancestors()
+                .skip(1)
+                .find(|ancestor| ancestor.is_file())
+                .unwrap_or(target);
+            Err(Error::TargetNotFolder {
+                path: blocking.to_owned(),
+            })
+        }
         Err(source) => Err(Error::io("inspect", target, source)),
         Ok(metadata) if !metadata.is_dir() => Err(Error::TargetNotFolder {
             path: target.to_owned(),
@@ -168,9 +191,16 @@ fn stage(plan: &Plan, root: &Path, interrupted: &AtomicBool) -> Result<(), Error
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent).map_err(|source| Error::io("create", parent, source))?;
         }
-        fs::write(&path, &file.contents).map_err(|source| Error::io("write", &path, source))?;
-        fs::set_permissions(&path, fs::Permissions::from_mode(file.mode))
-            .map_err(|source| Error::io("set permissions of", &path, source))?;
+        // The mode goes through the umask, like files any other tool creates.
+        let mut output = fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .mode(file.mode)
+            .open(&path)
+            .map_err(|source| Error::io("create", &path, source))?;
+        output
+            .write_all(&file.contents)
+            .map_err(|source| Error::io("write", &path, source))?;
     }
     Ok(())
 }

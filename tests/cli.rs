@@ -540,3 +540,98 @@ fn old_go_is_reported_not_fatal() {
     );
     assert!(stdout.contains(&expected), "{stdout}");
 }
+
+#[test]
+fn force_commits_only_generated_files() {
+    let cwd = TempDir::new().unwrap();
+    let project = cwd.path().join("x");
+    fs::create_dir(&project).unwrap();
+    fs::write(project.join("secrets.txt"), "AWS_SECRET=xyz\n").unwrap();
+    fs::write(project.join("README.md"), "old\n").unwrap();
+
+    let (code, stdout, stderr) = new_in(cwd.path(), &["x", "--force"]);
+
+    assert_eq!(code, 0, "stderr: {stderr}");
+    assert!(
+        stdout.contains("overwrote 1 existing files: README.md"),
+        "{stdout}"
+    );
+    let committed = Command::new("git")
+        .args(["ls-tree", "-r", "--name-only", "HEAD"])
+        .current_dir(&project)
+        .output()
+        .unwrap();
+    let committed = String::from_utf8_lossy(&committed.stdout);
+    assert!(
+        committed.lines().any(|line| line == "go.mod"),
+        "{committed}"
+    );
+    assert!(
+        !committed.lines().any(|line| line == "secrets.txt"),
+        "{committed}"
+    );
+}
+
+#[test]
+fn dry_run_marks_overwritten_files() {
+    let cwd = TempDir::new().unwrap();
+    fs::create_dir(cwd.path().join("x")).unwrap();
+    fs::write(cwd.path().join("x/go.mod"), "module old\n").unwrap();
+
+    let (code, stdout, _) = new_in(cwd.path(), &["x", "--dry-run", "--force"]);
+
+    assert_eq!(code, 0);
+    let line = stdout
+        .lines()
+        .find(|line| line.contains("  go.mod"))
+        .unwrap();
+    assert!(
+        line.ends_with("go.mod  (overwrites an existing file)"),
+        "{line}"
+    );
+    assert_eq!(
+        fs::read_to_string(cwd.path().join("x/go.mod")).unwrap(),
+        "module old\n"
+    );
+}
+
+#[test]
+fn existing_folder_needs_no_writable_parent() {
+    let cwd = TempDir::new().unwrap();
+    let parent = cwd.path().join("locked");
+    fs::create_dir_all(parent.join("app")).unwrap();
+    let locked = lock_folder(&parent);
+
+    let (output, _, stderr) = run(scaffold(cwd.path())
+        .current_dir(parent.join("app"))
+        .args(["new", ".", "--no-git"]));
+    if locked {
+        unlock_folder(&parent);
+    }
+
+    assert!(locked, "could not make the parent folder unwritable");
+    assert!(output.status.success(), "stderr: {stderr}");
+    assert!(parent.join("app/go.mod").is_file());
+    let leftovers: Vec<String> = entries(&parent.join("app"))
+        .into_iter()
+        .filter(|e| e.starts_with(".scaffold-"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn file_in_the_path_exits_73() {
+    let cwd = TempDir::new().unwrap();
+    fs::write(cwd.path().join("afile"), "x\n").unwrap();
+    std::os::unix::fs::symlink(cwd.path().join("missing"), cwd.path().join("dangling")).unwrap();
+
+    for target in ["afile/sub", "dangling"] {
+        let (code, _, stderr) = new_in(cwd.path(), &[target, "--no-git"]);
+        assert_eq!(code, 73, "{target}: {stderr}");
+        assert!(
+            stderr.contains("already exists and is not a folder"),
+            "{target}: {stderr}"
+        );
+    }
+    assert_eq!(entries(cwd.path()), ["afile", "dangling"]);
+}

@@ -56,9 +56,10 @@ pub fn run(args: &NewArgs, context: &RunContext<'_>, out: &mut dyn Write) -> Res
     };
     let plan = Plan::render_with(&spec, customization)?;
 
+    let overwritten = existing_paths(&plan, &spec);
     if args.dry_run {
         writer::check(&plan, &spec.target, args.force)?;
-        return print_dry_run(&plan, &spec, out).map_err(stdout_error);
+        return print_dry_run(&plan, &spec, &overwritten, out).map_err(stdout_error);
     }
 
     context.output.detail(&format!(
@@ -69,17 +70,32 @@ pub fn run(args: &NewArgs, context: &RunContext<'_>, out: &mut dyn Write) -> Res
     writer::write(&plan, &spec.target, args.force, context.interrupted)?;
     let git = spec.git.then(|| {
         let spinner = context.output.spinner("creating the git repository");
-        let outcome = git::init_and_commit(&spec.target);
+        let paths: Vec<&str> = plan.files.iter().map(|file| file.path.as_str()).collect();
+        let outcome = git::init_and_commit(&spec.target, &paths, context.interrupted);
         if let Some(spinner) = spinner {
             spinner.finish_and_clear();
         }
         outcome
     });
+    if git == Some(GitOutcome::Interrupted) {
+        return Err(Error::InterruptedDuringGit {
+            path: spec.target.clone(),
+        });
+    }
     let go = GoToolchain::detect();
     if context.output.quiet {
         return Ok(());
     }
     print_summary(&plan, &spec, context.cwd, git.as_ref(), &go, out).map_err(stdout_error)?;
+    if !overwritten.is_empty() {
+        writeln!(
+            out,
+            "overwrote {} existing files: {}",
+            overwritten.len(),
+            overwritten.join(", ")
+        )
+        .map_err(stdout_error)?;
+    }
     if interactive {
         let command = equivalent_command(&resolution);
         writeln!(
@@ -315,7 +331,22 @@ fn stdout_error(source: io::Error) -> Error {
     Error::io("print to", "standard output", source)
 }
 
-fn print_dry_run(plan: &Plan, spec: &ProjectSpec, out: &mut dyn Write) -> io::Result<()> {
+/// Lists the planned paths that already exist in the target, which `--force` overwrites.
+fn existing_paths(plan: &Plan, spec: &ProjectSpec) -> Vec<String> {
+    let exists = |path: &str| std::fs::symlink_metadata(spec.target.join(path)).is_ok();
+    plan.files
+        .iter()
+        .filter(|file| exists(&file.path))
+        .map(|file| file.path.clone())
+        .collect()
+}
+
+fn print_dry_run(
+    plan: &Plan,
+    spec: &ProjectSpec,
+    overwritten: &[String],
+    out: &mut dyn Write,
+) -> io::Result<()> {
     let width = plan
         .files
         .iter()
@@ -330,7 +361,17 @@ fn print_dry_run(plan: &Plan, spec: &ProjectSpec, out: &mut dyn Write) -> io::Re
         spec.target.display()
     )?;
     for file in &plan.files {
-        writeln!(out, "  {:>width$}  {}", file.contents.len(), file.path)?;
+        let note = if overwritten.contains(&file.path) {
+            "  (overwrites an existing file)"
+        } else {
+            ""
+        };
+        writeln!(
+            out,
+            "  {:>width$}  {}{note}",
+            file.contents.len(),
+            file.path
+        )?;
     }
     writeln!(out, "nothing was written (--dry-run)")
 }
