@@ -1,5 +1,5 @@
-# Shell functions that install and start the servers the tests need. Sourced by .ci/run; developers can source it
-# too, then call the functions by hand.
+# Shell functions that install and start the servers and tools the tests need. Sourced by .ci/run; developers can
+# source it too, then call the functions by hand.
 
 # The PostgreSQL role and database the tests use; the tests read the URL from SCAFFOLD_TEST_POSTGRES_URL.
 PG_TEST_ROLE=scaffold
@@ -17,6 +17,30 @@ install_debian_packages() {
         apt-get update -qq
         DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
     fi
+}
+
+# The linters that the tests run on every generated project, at the versions this repository's CI tested. The
+# generated Makefile pins the same versions.
+GO_TOOLS=(
+    honnef.co/go/tools/cmd/staticcheck@v0.8.2
+    github.com/securego/gosec/v2/cmd/gosec@v2.30.0
+)
+
+# Installs each of GO_TOOLS into $(go env GOPATH)/bin unless the binary there was built from the pinned version,
+# which `go version -m` reads from the binary, and puts that folder on PATH.
+install_go_tools() {
+    local bin tool package version binary
+    bin="$(go env GOPATH | cut -d: -f1)/bin"
+    for tool in "${GO_TOOLS[@]}"; do
+        package=${tool%@*}
+        version=${tool#*@}
+        binary="$bin/${package##*/}"
+        if ! go version -m "$binary" 2>/dev/null | awk -v v="$version" '$1 == "mod" && $3 == v { found = 1 } END { exit !found }'; then
+            echo "installing $tool"
+            go install "$tool"
+        fi
+    done
+    export PATH="$bin:$PATH"
 }
 
 start_postgres() {

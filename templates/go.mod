@@ -8,6 +8,8 @@ require (
 	github.com/jackc/pgx/v5 v5.13.0
 {%- endif %}
 	github.com/pressly/goose/v3 v3.30.1
+	go.yaml.in/yaml/v3 v3.0.6
+	golang.org/x/time v0.16.0
 {%- if database == "sqlite" %}
 	modernc.org/sqlite v1.62.0
 {%- endif %}

@@ -1,8 +1,10 @@
-//! Generates real projects and runs the Go toolchain on them: formatting, vet, module tidiness, a static build,
-//! the generated test suite under the race detector, and the built server driven over HTTP on loopback.
+//! Generates real projects and runs the Go toolchain on them. The checks are formatting, vet, staticcheck, gosec,
+//! module tidiness and a static build. Then the generated tests run under the race detector with a coverage floor,
+//! the fuzz test runs briefly, each benchmark runs once, and the built server is driven over HTTP on loopback.
 
 mod support;
 
+use std::collections::HashMap;
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -37,7 +39,12 @@ fn postgres_project_passes_go_checks() {
     drive_server(&project, &server_database.url);
 }
 
-/// Runs every static check and the generated test suite; `env` goes to `go test`.
+/// Packages whose statement coverage under the generated tests must reach [`MIN_COVERAGE_PERCENT`].
+const COVERED_PACKAGES: &[&str] = &["internal/api", "internal/service"];
+const MIN_COVERAGE_PERCENT: f64 = 80.0;
+
+/// Runs every static check, the generated test suite with coverage, a short fuzz run and the benchmarks once;
+/// `env` goes to `go test`.
 fn check_go_project(project: &Path, env: &[(&str, &str)]) {
     let (gofmt, gofmt_out, gofmt_err) = run(Command::new(gofmt_path())
         .args(["-l", "."])
@@ -49,7 +56,147 @@ fn check_go_project(project: &Path, env: &[(&str, &str)]) {
     let tidy = go_ok(project, &["mod", "tidy", "-diff"], &[]);
     assert_eq!(tidy, "", "go mod tidy -diff reports changes");
     go_ok(project, &["build", "./..."], &[("CGO_ENABLED", "0")]);
-    go_ok(project, &["test", "-race", "-count=1", "./..."], env);
+    check_linters(project);
+
+    let profile = project.join("cover.out");
+    let profile_arg = format!("-coverprofile={}", profile.display());
+    go_ok(
+        project,
+        &["test", "-race", "-count=1", &profile_arg, "./..."],
+        env,
+    );
+    let coverage = package_coverage(&std::fs::read_to_string(&profile).unwrap());
+    for package in COVERED_PACKAGES {
+        let percent = coverage
+            .iter()
+            .find(|(dir, _)| dir.ends_with(&format!("/{package}")))
+            .map(|(_, percent)| *percent)
+            .unwrap_or_else(|| panic!("cover.out has no statements of {package}: {coverage:?}"));
+        assert!(
+            percent >= MIN_COVERAGE_PERCENT,
+            "{package} coverage is {percent:.1}%, below {MIN_COVERAGE_PERCENT}%"
+        );
+    }
+
+    go_ok(
+        project,
+        &[
+            "test",
+            "-run=^$",
+            "-fuzz=FuzzCreateUser",
+            "-fuzztime=5s",
+            "./internal/api",
+        ],
+        &[],
+    );
+    go_ok(
+        project,
+        &["test", "-run=^$", "-bench=.", "-benchtime=1x", "./..."],
+        &[],
+    );
+}
+
+/// Runs staticcheck and gosec, which must report nothing. gosec runs with every rule on test files too; a
+/// `#nosec` comment must name the rule and give a reason after `--`.
+fn check_linters(project: &Path) {
+    let (staticcheck, out, err) = run(Command::new(go_tool("staticcheck"))
+        .arg("./...")
+        .current_dir(project));
+    assert!(
+        staticcheck.status.success() && out.is_empty(),
+        "staticcheck reports findings:\n{out}{err}"
+    );
+
+    let (gosec, out, err) = run(Command::new(go_tool("gosec"))
+        .args(["-quiet", "-tests", "./..."])
+        .current_dir(project));
+    assert!(
+        gosec.status.success(),
+        "gosec reports findings:\n{out}{err}"
+    );
+
+    for (path, line) in go_source_lines(project) {
+        if let Some((_, suppression)) = line.split_once("#nosec") {
+            let (rules, reason) = suppression.split_once("--").unwrap_or((suppression, ""));
+            assert!(
+                rules.trim().starts_with('G') && !reason.trim().is_empty(),
+                "{path}: `#nosec` must name the rule and give a reason after `--`: {line}"
+            );
+        }
+    }
+}
+
+/// Finds a Go tool that `.ci/run` installs with `go install`: on `PATH`, else in `$(go env GOPATH)/bin`.
+fn go_tool(name: &str) -> PathBuf {
+    let on_path = std::env::var_os("PATH").and_then(|path| {
+        std::env::split_paths(&path)
+            .map(|dir| dir.join(name))
+            .find(|candidate| candidate.is_file())
+    });
+    if let Some(path) = on_path {
+        return path;
+    }
+    let gopath = go_ok(Path::new("."), &["env", "GOPATH"], &[]);
+    let installed = gopath
+        .trim()
+        .split(':')
+        .map(|dir| Path::new(dir).join("bin").join(name))
+        .find(|candidate| candidate.is_file());
+    installed.unwrap_or_else(|| {
+        panic!(
+            "`{name}` is required for this test but is neither on PATH nor in $(go env GOPATH)/bin; .ci/run \
+             installs it with `go install`, or run `source .ci/services.sh && install_go_tools`"
+        )
+    })
+}
+
+/// Returns every line of every `.go` file under `root` with the file's path.
+fn go_source_lines(root: &Path) -> Vec<(String, String)> {
+    support::tree(root)
+        .into_iter()
+        .filter(|path| path.ends_with(".go"))
+        .flat_map(|path| {
+            let text = std::fs::read_to_string(root.join(&path)).unwrap();
+            text.lines()
+                .map(|line| (path.clone(), line.to_owned()))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Computes the statement coverage of each package folder from a Go coverage profile, as `go tool cover` does:
+/// covered statements over all statements. A block listed more than once counts as covered when any entry is.
+fn package_coverage(profile: &str) -> Vec<(String, f64)> {
+    use std::collections::BTreeMap;
+
+    let mut blocks: BTreeMap<&str, (u64, bool)> = BTreeMap::new();
+    for line in profile.lines().skip_while(|line| line.starts_with("mode:")) {
+        let mut fields = line.rsplitn(3, ' ');
+        let (Some(count), Some(statements), Some(block)) =
+            (fields.next(), fields.next(), fields.next())
+        else {
+            panic!("malformed coverage line {line:?}");
+        };
+        let statements: u64 = statements.parse().expect("statement count");
+        let covered = count != "0";
+        let entry = blocks.entry(block).or_insert((statements, false));
+        entry.1 |= covered;
+    }
+
+    let mut packages: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    for (block, (statements, covered)) in blocks {
+        let file = block.split_once(':').expect("file:range").0;
+        let dir = file.rsplit_once('/').map_or("", |(dir, _)| dir).to_owned();
+        let totals = packages.entry(dir).or_default();
+        totals.0 += statements;
+        if covered {
+            totals.1 += statements;
+        }
+    }
+    packages
+        .into_iter()
+        .map(|(dir, (total, covered))| (dir, covered as f64 * 100.0 / total.max(1) as f64))
+        .collect()
 }
 
 fn gofmt_path() -> PathBuf {
@@ -74,6 +221,34 @@ fn drive_server(project: &Path, database_url: &str) {
 
     let (status, _) = client.send("GET", &format!("{base}/readyz"), None);
     assert_eq!(status, 200, "readyz");
+
+    let (status, headers, document) = client.get_text(&format!("{base}/openapi.yaml"));
+    assert_eq!(status, 200, "openapi.yaml");
+    assert!(
+        document.starts_with("openapi: 3.1."),
+        "openapi.yaml: {document}"
+    );
+    assert_eq!(
+        headers.get("x-content-type-options").map(String::as_str),
+        Some("nosniff"),
+        "security headers: {headers:?}"
+    );
+    assert!(
+        headers.contains_key("x-request-id"),
+        "X-Request-ID: {headers:?}"
+    );
+
+    let healthcheck = Command::new(&binary)
+        .arg("healthcheck")
+        .env("PORT", port.to_string())
+        .env("DATABASE_URL", database_url)
+        .output()
+        .unwrap();
+    assert!(
+        healthcheck.status.success(),
+        "`server healthcheck` failed against the running server: {}",
+        String::from_utf8_lossy(&healthcheck.stderr)
+    );
 
     let ada = json!({"name": "Ada Lovelace", "email": "ada@example.com"});
     let (status, created) = client.send("POST", &format!("{base}/v1/users"), Some(&ada));
@@ -126,6 +301,18 @@ fn drive_server(project: &Path, database_url: &str) {
         Some(0),
         "the server should exit 0 after SIGTERM\n{}",
         server.logs()
+    );
+
+    let healthcheck = Command::new(&binary)
+        .arg("healthcheck")
+        .env("PORT", port.to_string())
+        .env("DATABASE_URL", database_url)
+        .output()
+        .unwrap();
+    assert_eq!(
+        healthcheck.status.code(),
+        Some(1),
+        "`server healthcheck` should exit 1 when no server answers"
     );
 }
 
@@ -254,6 +441,27 @@ impl Client {
         (status, value)
     }
 
+    /// Sends GET and returns the status, the headers with lowercase names, and the body as text.
+    fn get_text(&self, url: &str) -> (u16, HashMap<String, String>, String) {
+        let mut response = self
+            .0
+            .get(url)
+            .call()
+            .unwrap_or_else(|error| panic!("GET {url} failed: {error}"));
+        let headers = response
+            .headers()
+            .iter()
+            .map(|(name, value)| {
+                (
+                    name.as_str().to_owned(),
+                    value.to_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
+        let text = response.body_mut().read_to_string().unwrap();
+        (response.status().as_u16(), headers, text)
+    }
+
     fn try_status(&self, url: &str) -> Option<u16> {
         self.0
             .get(url)
@@ -261,4 +469,24 @@ impl Client {
             .ok()
             .map(|response| response.status().as_u16())
     }
+}
+
+#[test]
+fn package_coverage_merges_blocks() {
+    let profile = "mode: atomic\n\
+        m/internal/api/a.go:1.1,2.2 3 1\n\
+        m/internal/api/a.go:3.1,4.2 1 0\n\
+        m/internal/api/a.go:3.1,4.2 1 2\n\
+        m/internal/service/s.go:1.1,2.2 3 0\n\
+        m/internal/service/s.go:3.1,4.2 1 5\n";
+
+    let coverage = package_coverage(profile);
+
+    assert_eq!(
+        coverage,
+        [
+            ("m/internal/api".to_owned(), 100.0),
+            ("m/internal/service".to_owned(), 25.0)
+        ]
+    );
 }

@@ -1,6 +1,7 @@
 // Command server runs the {{ app_name }} HTTP service. With the arguments
 // "migrate up", "migrate down" or "migrate status" it manages the database
-// schema instead and exits.
+// schema instead and exits. With the argument "healthcheck" it checks that a
+// running server returns 200 from /healthz, for container health checks.
 package main
 
 import (
@@ -18,10 +19,9 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/pressly/goose/v3"
-
 	"{{ module_path }}/internal/api"
 	"{{ module_path }}/internal/config"
+	"{{ module_path }}/internal/middleware"
 	"{{ module_path }}/internal/repository"
 	"{{ module_path }}/internal/service"
 )
@@ -43,6 +43,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	cfg, err := config.Load(getenv)
 	if err != nil {
 		return err
+	}
+	if len(args) > 1 && args[1] == "healthcheck" {
+		return runHealthcheck(ctx, cfg, args[2:])
 	}
 	logger := newLogger(stderr, cfg)
 
@@ -74,9 +77,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	var ready atomic.Bool
 	users := service.NewUsers(repository.NewUsers(db), nil)
 	handler := api.NewServer(logger, users, readinessCheck(&ready, db), api.Options{
-		MaxBodyBytes:     cfg.MaxBodyBytes,
-		PageLimitDefault: cfg.PageLimitDefault,
-		PageLimitMax:     cfg.PageLimitMax,
+		MaxBodyBytes:         cfg.MaxBodyBytes,
+		RequestTimeout:       cfg.RequestTimeout,
+		PageLimitDefault:     cfg.PageLimitDefault,
+		PageLimitMax:         cfg.PageLimitMax,
+		CORSAllowedOrigins:   cfg.CORSAllowedOrigins,
+		CORSAllowCredentials: cfg.CORSAllowCredentials,
+		RateLimitRPS:         cfg.RateLimitRPS,
+		RateLimitBurst:       cfg.RateLimitBurst,
+		TrustedProxies:       cfg.TrustedProxies,
 	})
 
 	srv := &http.Server{
@@ -100,12 +109,15 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	return nil
 }
 
+// newLogger returns the logger of the whole service. Lines logged with a
+// request's context carry its request ID.
 func newLogger(w io.Writer, cfg config.Config) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: cfg.SlogLevel()}
+	var handler slog.Handler = slog.NewJSONHandler(w, opts)
 	if cfg.LogFormat == "text" {
-		return slog.New(slog.NewTextHandler(w, opts))
+		handler = slog.NewTextHandler(w, opts)
 	}
-	return slog.New(slog.NewJSONHandler(w, opts))
+	return slog.New(middleware.LogHandler(handler))
 }
 
 // readinessCheck returns the check behind /readyz. It fails while the server
@@ -154,68 +166,6 @@ func serve(ctx context.Context, srv *http.Server, listener net.Listener, ready *
 	}
 	if err := <-serveErr; !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve HTTP: %w", err)
-	}
-	return nil
-}
-
-func migrateUp(ctx context.Context, migrator *goose.Provider, logger *slog.Logger) error {
-	results, err := migrator.Up(ctx)
-	if err != nil {
-		return fmt.Errorf("apply migrations: %w", err)
-	}
-	for _, r := range results {
-		logger.Info("migration applied",
-			slog.Int64("version", r.Source.Version),
-			slog.String("file", r.Source.Path),
-			slog.Duration("duration", r.Duration),
-		)
-	}
-	return nil
-}
-
-// runMigrate runs "migrate up", "migrate down" (roll back the latest
-// migration) or "migrate status" and prints the result to stdout.
-func runMigrate(ctx context.Context, migrator *goose.Provider, args []string, stdout io.Writer) error {
-	if len(args) != 1 {
-		return errors.New("usage: server migrate up|down|status")
-	}
-
-	switch args[0] {
-	case "up":
-		results, err := migrator.Up(ctx)
-		if err != nil {
-			return fmt.Errorf("apply migrations: %w", err)
-		}
-		if len(results) == 0 {
-			fmt.Fprintln(stdout, "no pending migrations")
-		}
-		for _, r := range results {
-			fmt.Fprintln(stdout, r)
-		}
-	case "down":
-		result, err := migrator.Down(ctx)
-		if errors.Is(err, goose.ErrNoNextVersion) {
-			fmt.Fprintln(stdout, "no applied migrations to roll back")
-			return nil
-		}
-		if err != nil {
-			return fmt.Errorf("roll back migration: %w", err)
-		}
-		fmt.Fprintln(stdout, result)
-	case "status":
-		statuses, err := migrator.Status(ctx)
-		if err != nil {
-			return fmt.Errorf("read migration status: %w", err)
-		}
-		for _, s := range statuses {
-			appliedAt := "-"
-			if s.State == goose.StateApplied {
-				appliedAt = s.AppliedAt.UTC().Format(time.RFC3339)
-			}
-			fmt.Fprintf(stdout, "%-8s %-20s %s\n", s.State, appliedAt, s.Source.Path)
-		}
-	default:
-		return fmt.Errorf("unknown migrate command %q: use up, down or status", args[0])
 	}
 	return nil
 }

@@ -135,6 +135,11 @@ func TestRunServesAndStops(t *testing.T) {
 		t.Errorf("readyz status = %d, want 200", resp.StatusCode)
 	}
 
+	err = run(ctx, []string{"server", "healthcheck"}, getenv, io.Discard, io.Discard)
+	if err != nil {
+		t.Errorf("healthcheck against the running server: %v", err)
+	}
+
 	cancel()
 	select {
 	case err := <-runErr:
@@ -163,6 +168,39 @@ func TestRunRejectsInvalidConfig(t *testing.T) {
 	for _, key := range []string{"PORT", "LOG_FORMAT"} {
 		if !strings.Contains(err.Error(), key) {
 			t.Errorf("error %q does not name %s", err, key)
+		}
+	}
+}
+
+func TestRunHealthcheckFails(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		// want is a substring of the error.
+		want string
+	}{
+		{name: "no server", args: []string{"server", "healthcheck"}, want: "connection refused"},
+		{name: "extra argument", args: []string{"server", "healthcheck", "now"}, want: "usage"},
+	}
+
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			getenv := getenvFrom(map[string]string{"PORT": freePort(t)})
+
+			err := run(context.Background(), tt.args, getenv, io.Discard, io.Discard)
+
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("run %q error = %v, want one containing %q", tt.args, err, tt.want)
+			}
+		})
+	}
+}
+
+func TestHealthcheckHost(t *testing.T) {
+	tests := map[string]string{"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1", "10.1.2.3": "10.1.2.3"}
+	for host, want := range tests {
+		if got := healthcheckHost(host); got != want {
+			t.Errorf("healthcheckHost(%q) = %q, want %q", host, got, want)
 		}
 	}
 }
@@ -233,7 +271,7 @@ func TestServeFinishesInFlightRequest(t *testing.T) {
 			response <- result{err: err}
 			return
 		}
-		defer resp.Body.Close()
+		defer func() { _ = resp.Body.Close() }()
 		body, err := io.ReadAll(resp.Body)
 		response <- result{body: string(body), err: err}
 	}()

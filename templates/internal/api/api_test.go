@@ -21,12 +21,17 @@ import (
 )
 
 // memoryStore is an in-memory service.UserStore. When failWith is set, every
-// method returns it, to simulate a database failure.
+// method returns it, to simulate a database failure. Get also simulates a
+// stuck query (waitForCancel) and a bug (panicWith).
 type memoryStore struct {
 	mu       sync.Mutex
 	users    map[int64]service.User
 	nextID   int64
 	failWith error
+	// waitForCancel makes Get block until its context ends.
+	waitForCancel bool
+	// panicWith makes Get panic with this value when it is not nil.
+	panicWith any
 }
 
 func newMemoryStore() *memoryStore {
@@ -57,7 +62,14 @@ func (m *memoryStore) Create(_ context.Context, u service.User) (service.User, e
 	return u, nil
 }
 
-func (m *memoryStore) Get(_ context.Context, id int64) (service.User, error) {
+func (m *memoryStore) Get(ctx context.Context, id int64) (service.User, error) {
+	if m.waitForCancel {
+		<-ctx.Done()
+		return service.User{}, ctx.Err()
+	}
+	if m.panicWith != nil {
+		panic(m.panicWith)
+	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if m.failWith != nil {
@@ -130,17 +142,29 @@ type testServer struct {
 	readyErr error
 }
 
-func newTestServer(t *testing.T) *testServer {
-	t.Helper()
-	ts := &testServer{store: newMemoryStore(), logs: &bytes.Buffer{}}
-	logger := slog.New(slog.NewJSONHandler(ts.logs, nil))
-	users := service.NewUsers(ts.store, func() time.Time { return testNow })
-	ready := func(context.Context) error { return ts.readyErr }
-	ts.handler = api.NewServer(logger, users, ready, api.Options{
+// testOptions are the options of newTestServer: small limits so that tests
+// reach them, and no rate limit.
+func testOptions() api.Options {
+	return api.Options{
 		MaxBodyBytes:     64,
+		RequestTimeout:   5 * time.Second,
 		PageLimitDefault: 2,
 		PageLimitMax:     3,
-	})
+	}
+}
+
+func newTestServer(t *testing.T) *testServer {
+	t.Helper()
+	return newTestServerWith(t, testOptions())
+}
+
+func newTestServerWith(t *testing.T, opts api.Options) *testServer {
+	t.Helper()
+	ts := &testServer{store: newMemoryStore(), logs: &bytes.Buffer{}}
+	logger := slog.New(middleware.LogHandler(slog.NewJSONHandler(ts.logs, nil)))
+	users := service.NewUsers(ts.store, func() time.Time { return testNow })
+	ready := func(context.Context) error { return ts.readyErr }
+	ts.handler = api.NewServer(logger, users, ready, opts)
 	return ts
 }
 

@@ -11,11 +11,11 @@ import (
 )
 
 // decodeJSON reads the request body as one JSON value of type T. It rejects
-// bodies over maxBytes, unknown fields and any data after the value. The
-// returned error is a *http.MaxBytesError or a 400 *requestError.
-func decodeJSON[T any](w http.ResponseWriter, r *http.Request, maxBytes int64) (T, error) {
+// unknown fields and any data after the value. The returned error is a 400
+// *requestError, or the *http.MaxBytesError of a body over the limit that
+// middleware.BodyLimit sets.
+func decodeJSON[T any](r *http.Request) (T, error) {
 	var v T
-	r.Body = http.MaxBytesReader(w, r.Body, maxBytes)
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
 

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -47,9 +48,6 @@ var (
 	errNotReady         = errors.New("the service is not ready")
 )
 
-const internalErrorDetail = "The server failed to process the request. " +
-	"Quote the X-Request-ID response header when you report it."
-
 // problemFor maps an error to its response. It is the only place that
 // chooses an HTTP status for an error.
 func problemFor(err error) problem {
@@ -84,8 +82,13 @@ func problemFor(err error) problem {
 		return newProblem(http.StatusConflict, "Another user already has this email address.")
 	case errors.Is(err, errNotReady):
 		return newProblem(http.StatusServiceUnavailable, "The service is not ready to serve requests.")
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		// The request deadline of middleware.Timeout passed, or the client
+		// closed the connection.
+		return newProblem(http.StatusServiceUnavailable,
+			"The server did not finish the request in time. Retry later.")
 	default:
-		return newProblem(http.StatusInternalServerError, internalErrorDetail)
+		return newProblem(http.StatusInternalServerError, middleware.InternalErrorDetail)
 	}
 }
 
@@ -99,7 +102,8 @@ func newProblem(status int, detail string) problem {
 }
 
 // writeError writes the problem response for err. It logs errors that map
-// to 500 with the request ID, because the response hides their cause.
+// to 500, because the response hides their cause. A logger built on
+// middleware.LogHandler adds the request ID.
 func writeError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
 	p := problemFor(err)
 	if p.Status == http.StatusInternalServerError {
@@ -107,9 +111,9 @@ func writeError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err
 			slog.String("error", err.Error()),
 			slog.String("method", r.Method),
 			slog.String("route", r.Pattern),
-			slog.String("request_id", middleware.RequestIDFrom(r.Context())),
 		)
 	}
+	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, p.Status, "application/problem+json", p)
 }
 

@@ -40,9 +40,9 @@ func toResponse(u service.User) userResponse {
 	}
 }
 
-func createUser(logger *slog.Logger, users *service.Users, maxBodyBytes int64) http.Handler {
+func createUser(logger *slog.Logger, users *service.Users) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		req, err := decodeJSON[userRequest](w, r, maxBodyBytes)
+		req, err := decodeJSON[userRequest](r)
 		if err != nil {
 			writeError(w, r, logger, err)
 			return
@@ -102,14 +102,14 @@ func getUser(logger *slog.Logger, users *service.Users) http.Handler {
 	})
 }
 
-func updateUser(logger *slog.Logger, users *service.Users, maxBodyBytes int64) http.Handler {
+func updateUser(logger *slog.Logger, users *service.Users) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		id, err := parseID(r)
 		if err != nil {
 			writeError(w, r, logger, err)
 			return
 		}
-		req, err := decodeJSON[userRequest](w, r, maxBodyBytes)
+		req, err := decodeJSON[userRequest](r)
 		if err != nil {
 			writeError(w, r, logger, err)
 			return

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net/netip"
 	"reflect"
 	"strings"
 	"time"
@@ -37,9 +38,26 @@ type Config struct {
 	DBMaxIdleConns    int           `env:"DB_MAX_IDLE_CONNS" envDefault:"10"`
 	DBConnMaxLifetime time.Duration `env:"DB_CONN_MAX_LIFETIME" envDefault:"30m"`
 
-	MaxBodyBytes     int64 `env:"MAX_BODY_BYTES" envDefault:"1048576"`
-	PageLimitDefault int   `env:"PAGE_LIMIT_DEFAULT" envDefault:"20"`
-	PageLimitMax     int   `env:"PAGE_LIMIT_MAX" envDefault:"100"`
+	MaxBodyBytes     int64         `env:"MAX_BODY_BYTES" envDefault:"1048576"`
+	RequestTimeout   time.Duration `env:"REQUEST_TIMEOUT" envDefault:"10s"`
+	PageLimitDefault int           `env:"PAGE_LIMIT_DEFAULT" envDefault:"20"`
+	PageLimitMax     int           `env:"PAGE_LIMIT_MAX" envDefault:"100"`
+
+	// CORSAllowedOrigins lists the browser origins that may call the API,
+	// or "*" for every origin. Empty allows no cross-origin requests.
+	CORSAllowedOrigins   []string `env:"CORS_ALLOWED_ORIGINS" envSeparator:","`
+	CORSAllowCredentials bool     `env:"CORS_ALLOW_CREDENTIALS" envDefault:"false"`
+
+	// RateLimitRPS is the per-client request rate; zero turns the limit off.
+	RateLimitRPS   float64 `env:"RATE_LIMIT_RPS" envDefault:"10"`
+	RateLimitBurst int     `env:"RATE_LIMIT_BURST" envDefault:"20"`
+	// TrustedProxiesList lists the addresses or CIDR ranges of the proxies
+	// whose X-Forwarded-For header names the client. Load parses it into
+	// TrustedProxies.
+	TrustedProxiesList []string `env:"TRUSTED_PROXIES" envSeparator:","`
+	// TrustedProxies is TrustedProxiesList with every bare address turned
+	// into a one-address prefix.
+	TrustedProxies []netip.Prefix
 }
 
 // Error lists every invalid setting found by Load.
@@ -92,6 +110,8 @@ func Load(getenv func(string) string) (Config, error) {
 
 	cfg.LogLevel = strings.ToLower(cfg.LogLevel)
 	cfg.LogFormat = strings.ToLower(cfg.LogFormat)
+	cfg.CORSAllowedOrigins = trimAll(cfg.CORSAllowedOrigins)
+	cfg.TrustedProxiesList = trimAll(cfg.TrustedProxiesList)
 
 	for _, p := range cfg.validate() {
 		if !failed[p.key] {
@@ -102,7 +122,21 @@ func Load(getenv func(string) string) (Config, error) {
 	if len(problems) > 0 {
 		return Config{}, &Error{Problems: problems}
 	}
+	// validate has checked every entry.
+	cfg.TrustedProxies, _ = parsePrefixes(cfg.TrustedProxiesList)
 	return cfg, nil
+}
+
+// trimAll trims every entry of a comma-separated list and drops empty ones,
+// so that "a, b," means [a b].
+func trimAll(list []string) []string {
+	var out []string
+	for _, entry := range list {
+		if entry = strings.TrimSpace(entry); entry != "" {
+			out = append(out, entry)
+		}
+	}
+	return out
 }
 
 // SlogLevel returns LogLevel as a slog.Level. Load has already rejected any
@@ -123,78 +157,6 @@ func (c Config) SlogLevel() slog.Level {
 // Addr returns the listen address in host:port form.
 func (c Config) Addr() string {
 	return fmt.Sprintf("%s:%d", c.Host, c.Port)
-}
-
-type problem struct {
-	key     string
-	message string
-}
-
-func (c Config) validate() []problem {
-	var problems []problem
-	add := func(key, message string) {
-		problems = append(problems, problem{key: key, message: message})
-	}
-
-	if c.Port < 1 || c.Port > 65535 {
-		add("PORT", fmt.Sprintf("must be between 1 and 65535, got %d", c.Port))
-	}
-	if strings.TrimSpace(c.DatabaseURL) == "" {
-		add("DATABASE_URL", "must not be blank")
-	}
-	switch c.LogLevel {
-	case "debug", "info", "warn", "error":
-	default:
-		add("LOG_LEVEL", fmt.Sprintf("must be one of debug, info, warn, error, got %q", c.LogLevel))
-	}
-	switch c.LogFormat {
-	case "json", "text":
-	default:
-		add("LOG_FORMAT", fmt.Sprintf("must be json or text, got %q", c.LogFormat))
-	}
-
-	durations := []struct {
-		key   string
-		value time.Duration
-	}{
-		{key: "SHUTDOWN_TIMEOUT", value: c.ShutdownTimeout},
-		{key: "HTTP_READ_HEADER_TIMEOUT", value: c.HTTPReadHeaderTimeout},
-		{key: "HTTP_READ_TIMEOUT", value: c.HTTPReadTimeout},
-		{key: "HTTP_WRITE_TIMEOUT", value: c.HTTPWriteTimeout},
-		{key: "HTTP_IDLE_TIMEOUT", value: c.HTTPIdleTimeout},
-		{key: "DB_CONN_MAX_LIFETIME", value: c.DBConnMaxLifetime},
-	}
-	for _, d := range durations {
-		if d.value <= 0 {
-			add(d.key, fmt.Sprintf("must be a positive duration such as 10s, got %s", d.value))
-		}
-	}
-
-	if c.DBMaxOpenConns < 1 {
-		add("DB_MAX_OPEN_CONNS", fmt.Sprintf("must be at least 1, got %d", c.DBMaxOpenConns))
-	}
-	if c.DBMaxIdleConns < 0 {
-		add("DB_MAX_IDLE_CONNS", fmt.Sprintf("must not be negative, got %d", c.DBMaxIdleConns))
-	} else if c.DBMaxOpenConns >= 1 && c.DBMaxIdleConns > c.DBMaxOpenConns {
-		add("DB_MAX_IDLE_CONNS", fmt.Sprintf(
-			"must not exceed DB_MAX_OPEN_CONNS (%d), got %d", c.DBMaxOpenConns, c.DBMaxIdleConns))
-	}
-
-	if c.MaxBodyBytes < 1 {
-		add("MAX_BODY_BYTES", fmt.Sprintf("must be at least 1, got %d", c.MaxBodyBytes))
-	}
-	if c.PageLimitDefault < 1 {
-		add("PAGE_LIMIT_DEFAULT", fmt.Sprintf("must be at least 1, got %d", c.PageLimitDefault))
-	}
-	if c.PageLimitMax < 1 {
-		add("PAGE_LIMIT_MAX", fmt.Sprintf("must be at least 1, got %d", c.PageLimitMax))
-	}
-	if c.PageLimitDefault >= 1 && c.PageLimitMax >= 1 && c.PageLimitDefault > c.PageLimitMax {
-		add("PAGE_LIMIT_DEFAULT", fmt.Sprintf(
-			"must not exceed PAGE_LIMIT_MAX (%d), got %d", c.PageLimitMax, c.PageLimitDefault))
-	}
-
-	return problems
 }
 
 // envKey returns the variable name in the env tag of the Config field with the

@@ -3,6 +3,8 @@ package config_test
 import (
 	"errors"
 	"log/slog"
+	"net/netip"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -69,6 +71,56 @@ func TestLoadDefaults(t *testing.T) {
 	}
 	if cfg.PageLimitMax != 100 {
 		t.Errorf("PageLimitMax = %d, want 100", cfg.PageLimitMax)
+	}
+	if cfg.RequestTimeout != 10*time.Second {
+		t.Errorf("RequestTimeout = %s, want 10s", cfg.RequestTimeout)
+	}
+	if len(cfg.CORSAllowedOrigins) != 0 {
+		t.Errorf("CORSAllowedOrigins = %q, want none", cfg.CORSAllowedOrigins)
+	}
+	if cfg.CORSAllowCredentials {
+		t.Error("CORSAllowCredentials = true, want false")
+	}
+	if cfg.RateLimitRPS != 10 {
+		t.Errorf("RateLimitRPS = %v, want 10", cfg.RateLimitRPS)
+	}
+	if cfg.RateLimitBurst != 20 {
+		t.Errorf("RateLimitBurst = %d, want 20", cfg.RateLimitBurst)
+	}
+	if len(cfg.TrustedProxies) != 0 {
+		t.Errorf("TrustedProxies = %v, want none", cfg.TrustedProxies)
+	}
+}
+
+func TestLoadListSettings(t *testing.T) {
+	cfg, err := config.Load(mapGetenv(map[string]string{
+		"CORS_ALLOWED_ORIGINS":   " https://app.example.com, http://localhost:3000 ,",
+		"CORS_ALLOW_CREDENTIALS": "true",
+		"RATE_LIMIT_RPS":         "0",
+		"TRUSTED_PROXIES":        "10.0.0.0/8, 192.168.1.7, 10.1.2.3/16, 2001:db8::/32",
+	}))
+	if err != nil {
+		t.Fatalf("Load: %v", err)
+	}
+
+	wantOrigins := []string{"https://app.example.com", "http://localhost:3000"}
+	if !slices.Equal(cfg.CORSAllowedOrigins, wantOrigins) {
+		t.Errorf("CORSAllowedOrigins = %q, want %q", cfg.CORSAllowedOrigins, wantOrigins)
+	}
+	if !cfg.CORSAllowCredentials {
+		t.Error("CORSAllowCredentials = false, want true")
+	}
+	if cfg.RateLimitRPS != 0 {
+		t.Errorf("RateLimitRPS = %v, want 0 (off)", cfg.RateLimitRPS)
+	}
+	wantProxies := []netip.Prefix{
+		netip.MustParsePrefix("10.0.0.0/8"),
+		netip.MustParsePrefix("192.168.1.7/32"),
+		netip.MustParsePrefix("10.1.0.0/16"),
+		netip.MustParsePrefix("2001:db8::/32"),
+	}
+	if !slices.Equal(cfg.TrustedProxies, wantProxies) {
+		t.Errorf("TrustedProxies = %v, want %v", cfg.TrustedProxies, wantProxies)
 	}
 }
 
@@ -180,6 +232,22 @@ func TestLoadInvalidValues(t *testing.T) {
 			want: []string{"PAGE_LIMIT_DEFAULT"},
 		},
 		{name: "zero max page limit", env: map[string]string{"PAGE_LIMIT_MAX": "0"}, want: []string{"PAGE_LIMIT_MAX"}},
+		{name: "request timeout at write timeout", env: map[string]string{"REQUEST_TIMEOUT": "15s"}, want: []string{"REQUEST_TIMEOUT"}},
+		{name: "zero request timeout", env: map[string]string{"REQUEST_TIMEOUT": "0s"}, want: []string{"REQUEST_TIMEOUT"}},
+		{name: "origin with path", env: map[string]string{"CORS_ALLOWED_ORIGINS": "https://app.example.com/"}, want: []string{"CORS_ALLOWED_ORIGINS"}},
+		{name: "origin without scheme", env: map[string]string{"CORS_ALLOWED_ORIGINS": "app.example.com"}, want: []string{"CORS_ALLOWED_ORIGINS"}},
+		{name: "origin with other scheme", env: map[string]string{"CORS_ALLOWED_ORIGINS": "ftp://app.example.com"}, want: []string{"CORS_ALLOWED_ORIGINS"}},
+		{
+			name: "wildcard with credentials",
+			env:  map[string]string{"CORS_ALLOWED_ORIGINS": "*", "CORS_ALLOW_CREDENTIALS": "true"},
+			want: []string{"CORS_ALLOW_CREDENTIALS"},
+		},
+		{name: "credentials not a bool", env: map[string]string{"CORS_ALLOW_CREDENTIALS": "yes please"}, want: []string{"CORS_ALLOW_CREDENTIALS"}},
+		{name: "negative rate", env: map[string]string{"RATE_LIMIT_RPS": "-1"}, want: []string{"RATE_LIMIT_RPS"}},
+		{name: "rate not a number", env: map[string]string{"RATE_LIMIT_RPS": "NaN"}, want: []string{"RATE_LIMIT_RPS"}},
+		{name: "infinite rate", env: map[string]string{"RATE_LIMIT_RPS": "+Inf"}, want: []string{"RATE_LIMIT_RPS"}},
+		{name: "zero burst", env: map[string]string{"RATE_LIMIT_BURST": "0"}, want: []string{"RATE_LIMIT_BURST"}},
+		{name: "invalid proxy", env: map[string]string{"TRUSTED_PROXIES": "10.0.0.0/8, proxy.local"}, want: []string{"TRUSTED_PROXIES"}},
 		{
 			name: "every problem in one error",
 			env: map[string]string{

@@ -7,8 +7,9 @@ import (
 )
 
 // AccessLog logs one line per request with the method, the matched route
-// pattern, the status, the response size in bytes, the duration and the
-// request ID. It logs no bodies or query strings.
+// pattern, the path, the status, the response size in bytes and the
+// duration. A logger built on LogHandler adds the request ID. AccessLog logs
+// no headers, bodies or query strings, because they can contain secrets.
 //
 // The route comes from r.Pattern, which http.ServeMux sets on the request it
 // receives. Middleware between AccessLog and the mux must therefore pass the
@@ -28,7 +29,6 @@ func AccessLog(logger *slog.Logger) func(http.Handler) http.Handler {
 				slog.Int("status", rec.statusCode()),
 				slog.Int64("bytes", rec.bytes),
 				slog.Duration("duration", time.Since(start)),
-				slog.String("request_id", RequestIDFrom(r.Context())),
 			)
 		})
 	}

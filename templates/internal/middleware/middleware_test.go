@@ -138,7 +138,7 @@ func TestAccessLog(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			var buf bytes.Buffer
-			logger := slog.New(slog.NewJSONHandler(&buf, nil))
+			logger := slog.New(middleware.LogHandler(slog.NewJSONHandler(&buf, nil)))
 			mux := http.NewServeMux()
 			mux.Handle("POST /items/{id}", tt.handler)
 			handler := middleware.RequestID(middleware.AccessLog(logger)(mux))
@@ -178,7 +178,7 @@ func TestAccessLog(t *testing.T) {
 
 func TestRecoverPanic(t *testing.T) {
 	var buf bytes.Buffer
-	logger := slog.New(slog.NewJSONHandler(&buf, nil))
+	logger := slog.New(middleware.LogHandler(slog.NewJSONHandler(&buf, nil)))
 	handler := middleware.RequestID(middleware.Recover(logger)(http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
 		panic("boom")
 	})))

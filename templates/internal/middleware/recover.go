@@ -1,7 +1,6 @@
 package middleware
 
 import (
-	"encoding/json"
 	"log/slog"
 	"net/http"
 	"runtime/debug"
@@ -30,10 +29,9 @@ func Recover(logger *slog.Logger) func(http.Handler) http.Handler {
 					slog.String("stack", string(debug.Stack())),
 					slog.String("method", r.Method),
 					slog.String("path", r.URL.Path),
-					slog.String("request_id", RequestIDFrom(r.Context())),
 				)
 				if !tracker.wrote {
-					writeInternalError(w)
+					writeProblem(w, http.StatusInternalServerError, InternalErrorDetail)
 				}
 			}()
 
@@ -42,19 +40,10 @@ func Recover(logger *slog.Logger) func(http.Handler) http.Handler {
 	}
 }
 
-// writeInternalError writes the same problem document as the api package does
-// for other unexpected errors. The api package imports this one, so this
-// package cannot call it.
-func writeInternalError(w http.ResponseWriter) {
-	w.Header().Set("Content-Type", "application/problem+json")
-	w.WriteHeader(http.StatusInternalServerError)
-	_ = json.NewEncoder(w).Encode(map[string]any{
-		"type":   "about:blank",
-		"title":  http.StatusText(http.StatusInternalServerError),
-		"status": http.StatusInternalServerError,
-		"detail": "The server failed to process the request. Quote the X-Request-ID response header when you report it.",
-	})
-}
+// InternalErrorDetail is the problem detail of every 500 response. The
+// response never contains the cause, which is logged with the request ID.
+const InternalErrorDetail = "The server failed to process the request. " +
+	"Quote the X-Request-ID response header when you report it."
 
 // writeTracker records whether the handler has started the response.
 type writeTracker struct {

@@ -62,7 +62,9 @@ LIMIT $2`
 	if err != nil {
 		return nil, translate(err)
 	}
-	defer rows.Close()
+	// Close only releases the connection here. rows.Err below reports every
+	// error of the iteration.
+	defer func() { _ = rows.Close() }()
 
 	users := make([]service.User, 0, limit)
 	for rows.Next() {

@@ -48,9 +48,11 @@ func URL(tb testing.TB) string {
 		tb.Fatalf("create test schema: %v", err)
 	}
 	tb.Cleanup(func() {
-		defer admin.Close()
 		if _, err := admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE"); err != nil {
 			tb.Errorf("drop test schema %s: %v", schema, err)
+		}
+		if err := admin.Close(); err != nil {
+			tb.Errorf("close TEST_DATABASE_URL connection: %v", err)
 		}
 	})
 

@@ -1,0 +1,134 @@
+package api_test
+
+import (
+	"encoding/json"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"{{ module_path }}/internal/api"
+	"{{ module_path }}/internal/service"
+)
+
+// FuzzCreateUser sends arbitrary bodies to POST /v1/users. Whatever the body,
+// the server must respond with a documented client status or 201, never 500,
+// and with a JSON body of the matching media type.
+func FuzzCreateUser(f *testing.F) {
+	seeds := []string{
+		`{"name":"Ada","email":"ada@example.com"}`,
+		`{"name":" Ada ","email":"ADA@Example.com"}`,
+		`{"name":"","email":""}`,
+		`{"name":5}`,
+		`{"nmae":"Ada"}`,
+		`[]`,
+		`{"name":"A","email":"a@example.com"} {}`,
+		`{"name":"\u0000","email":"a@b"}`,
+		`{"name":"` + strings.Repeat("é", 101) + `","email":"x@example.com"}`,
+		``,
+		`{`,
+		`null`,
+	}
+	for _, seed := range seeds {
+		f.Add(seed)
+	}
+	users := service.NewUsers(newMemoryStore(), func() time.Time { return testNow })
+	handler := api.NewServer(slog.New(slog.DiscardHandler), users, nil, api.Options{
+		MaxBodyBytes:     1 << 10,
+		RequestTimeout:   5 * time.Second,
+		PageLimitDefault: 2,
+		PageLimitMax:     3,
+	})
+	wantStatuses := []int{
+		http.StatusCreated,
+		http.StatusBadRequest,
+		http.StatusConflict,
+		http.StatusRequestEntityTooLarge,
+		http.StatusUnprocessableEntity,
+	}
+
+	f.Fuzz(func(t *testing.T, body string) {
+		req := httptest.NewRequest(http.MethodPost, "/v1/users", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		rec := httptest.NewRecorder()
+
+		handler.ServeHTTP(rec, req)
+
+		if !slices.Contains(wantStatuses, rec.Code) {
+			t.Fatalf("status = %d for body %q; response %s", rec.Code, body, rec.Body.String())
+		}
+		wantType := "application/problem+json"
+		if rec.Code == http.StatusCreated {
+			wantType = "application/json"
+		}
+		if ct := rec.Header().Get("Content-Type"); ct != wantType {
+			t.Errorf("Content-Type = %q, want %q", ct, wantType)
+		}
+		if !json.Valid(rec.Body.Bytes()) {
+			t.Errorf("response body is not JSON: %q", rec.Body.String())
+		}
+	})
+}
+
+// The benchmarks measure the hot handlers through the whole middleware chain
+// over the in-memory store, so they show the cost of the HTTP layer alone.
+
+func benchmarkServer(b *testing.B, seed int) http.Handler {
+	b.Helper()
+	store := newMemoryStore()
+	users := service.NewUsers(store, nil)
+	for i := range seed {
+		_, err := users.Create(b.Context(), service.UserInput{Name: "User", Email: "user" + strconv.Itoa(i) + "@example.com"})
+		if err != nil {
+			b.Fatalf("seed: %v", err)
+		}
+	}
+	return api.NewServer(slog.New(slog.DiscardHandler), users, nil, api.Options{
+		MaxBodyBytes:     1 << 20,
+		RequestTimeout:   10 * time.Second,
+		PageLimitDefault: 20,
+		PageLimitMax:     100,
+	})
+}
+
+func runBenchmark(b *testing.B, handler http.Handler, newRequest func(i int) *http.Request, wantStatus int) {
+	b.Helper()
+	b.ReportAllocs()
+	for i := 0; b.Loop(); i++ {
+		rec := httptest.NewRecorder()
+		handler.ServeHTTP(rec, newRequest(i))
+		if rec.Code != wantStatus {
+			b.Fatalf("status = %d, want %d: %s", rec.Code, wantStatus, rec.Body.String())
+		}
+		_, _ = io.Copy(io.Discard, rec.Body)
+	}
+}
+
+func BenchmarkCreateUser(b *testing.B) {
+	handler := benchmarkServer(b, 0)
+	runBenchmark(b, handler, func(i int) *http.Request {
+		body := `{"name":"Ada Lovelace","email":"ada` + strconv.Itoa(i) + `@example.com"}`
+		req := httptest.NewRequest(http.MethodPost, "/v1/users", strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		return req
+	}, http.StatusCreated)
+}
+
+func BenchmarkGetUser(b *testing.B) {
+	handler := benchmarkServer(b, 1)
+	runBenchmark(b, handler, func(int) *http.Request {
+		return httptest.NewRequest(http.MethodGet, "/v1/users/1", nil)
+	}, http.StatusOK)
+}
+
+func BenchmarkListUsers(b *testing.B) {
+	handler := benchmarkServer(b, 100)
+	runBenchmark(b, handler, func(int) *http.Request {
+		return httptest.NewRequest(http.MethodGet, "/v1/users?limit=20", nil)
+	}, http.StatusOK)
+}

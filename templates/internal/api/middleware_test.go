@@ -1,0 +1,196 @@
+package api_test
+
+import (
+	"encoding/json"
+	"errors"
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+
+	"{{ module_path }}/internal/middleware"
+)
+
+// These tests check the middleware through the whole server, in the order
+// that routes.go sets. The middleware package tests each one alone.
+
+func TestServerRateLimit(t *testing.T) {
+	opts := testOptions()
+	opts.RateLimitRPS = 0.001
+	opts.RateLimitBurst = 2
+	opts.CORSAllowedOrigins = []string{"https://app.example.com"}
+	ts := newTestServerWith(t, opts)
+
+	for i := range 2 {
+		if rec := ts.do(t, "GET", "/v1/users", ""); rec.Code != http.StatusOK {
+			t.Fatalf("request %d within the burst: status = %d, want 200", i+1, rec.Code)
+		}
+	}
+	req := httptest.NewRequest(http.MethodGet, "/v1/users", nil)
+	req.Header.Set("Origin", "https://app.example.com")
+	rec := httptest.NewRecorder()
+	ts.handler.ServeHTTP(rec, req)
+
+	if rec.Code != http.StatusTooManyRequests {
+		t.Fatalf("request after the burst: status = %d, want 429", rec.Code)
+	}
+	decodeProblem(t, rec)
+	if rec.Header().Get("Retry-After") == "" {
+		t.Error("429 response has no Retry-After header")
+	}
+	if got := rec.Header().Get("Access-Control-Allow-Origin"); got != "https://app.example.com" {
+		t.Errorf("Access-Control-Allow-Origin = %q, want the origin, so that the page can read the 429", got)
+	}
+	for _, path := range []string{"/healthz", "/readyz"} {
+		if rec := ts.do(t, "GET", path, ""); rec.Code != http.StatusOK {
+			t.Errorf("GET %s after the limit: status = %d, want 200 because probes are exempt", path, rec.Code)
+		}
+	}
+}
+
+func TestServerCORSPreflight(t *testing.T) {
+	opts := testOptions()
+	opts.CORSAllowedOrigins = []string{"https://app.example.com"}
+	ts := newTestServerWith(t, opts)
+
+	tests := []struct {
+		name        string
+		origin      string
+		method      string
+		wantStatus  int
+		wantMethods string
+	}{
+		{name: "allowed", origin: "https://app.example.com", method: "PUT", wantStatus: 204, wantMethods: "DELETE, GET, POST, PUT"},
+		{name: "denied origin", origin: "https://evil.example", method: "GET", wantStatus: 403},
+		{name: "denied method", origin: "https://app.example.com", method: "PATCH", wantStatus: 403},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			req := httptest.NewRequest(http.MethodOptions, "/v1/users/1", nil)
+			req.Header.Set("Origin", tt.origin)
+			req.Header.Set("Access-Control-Request-Method", tt.method)
+			rec := httptest.NewRecorder()
+
+			ts.handler.ServeHTTP(rec, req)
+
+			if rec.Code != tt.wantStatus {
+				t.Fatalf("status = %d, want %d", rec.Code, tt.wantStatus)
+			}
+			if got := rec.Header().Get("Access-Control-Allow-Methods"); got != tt.wantMethods {
+				t.Errorf("Access-Control-Allow-Methods = %q, want %q", got, tt.wantMethods)
+			}
+			if rec.Header().Get(middleware.RequestIDHeader) == "" {
+				t.Error("preflight response has no X-Request-ID")
+			}
+		})
+	}
+}
+
+func TestServerSecurityHeaders(t *testing.T) {
+	ts := newTestServer(t)
+
+	for _, target := range []string{"/healthz", "/v1/users/99", "/nowhere"} {
+		rec := ts.do(t, "GET", target, "")
+		if got := rec.Header().Get("X-Content-Type-Options"); got != "nosniff" {
+			t.Errorf("GET %s: X-Content-Type-Options = %q, want nosniff", target, got)
+		}
+		if got := rec.Header().Get("Cache-Control"); got != "no-store" {
+			t.Errorf("GET %s: Cache-Control = %q, want no-store", target, got)
+		}
+	}
+}
+
+func TestServerRequestTimeout(t *testing.T) {
+	opts := testOptions()
+	opts.RequestTimeout = 50 * time.Millisecond
+	ts := newTestServerWith(t, opts)
+	ts.store.waitForCancel = true
+
+	start := time.Now()
+	rec := ts.do(t, "GET", "/v1/users/1", "")
+
+	if rec.Code != http.StatusServiceUnavailable {
+		t.Fatalf("status = %d, want 503", rec.Code)
+	}
+	p := decodeProblem(t, rec)
+	if !strings.Contains(p.Detail, "did not finish") {
+		t.Errorf("detail = %q, want it to say the request did not finish", p.Detail)
+	}
+	if elapsed := time.Since(start); elapsed > 2*time.Second {
+		t.Errorf("response took %s, want about 50ms", elapsed)
+	}
+}
+
+func TestServerPanicBecomes500(t *testing.T) {
+	ts := newTestServer(t)
+	ts.store.panicWith = "store bug"
+	req := httptest.NewRequest(http.MethodGet, "/v1/users/1", nil)
+	req.Header.Set(middleware.RequestIDHeader, "req-panic")
+	rec := httptest.NewRecorder()
+
+	ts.handler.ServeHTTP(rec, req)
+
+	if rec.Code != http.StatusInternalServerError {
+		t.Fatalf("status = %d, want 500", rec.Code)
+	}
+	decodeProblem(t, rec)
+	if strings.Contains(rec.Body.String(), "store bug") {
+		t.Errorf("response reveals the panic value: %s", rec.Body.String())
+	}
+	panics := 0
+	for _, entry := range logEntries(t, ts) {
+		if entry["msg"] != "panic in HTTP handler" {
+			continue
+		}
+		panics++
+		if entry["request_id"] != "req-panic" {
+			t.Errorf("panic log request_id = %v, want req-panic", entry["request_id"])
+		}
+		if stack, _ := entry["stack"].(string); !strings.Contains(stack, "api_test.go") {
+			t.Errorf("panic log stack does not name the panicking file: %q", stack)
+		}
+	}
+	if panics != 1 {
+		t.Errorf("got %d panic log lines, want 1: %s", panics, ts.logs.String())
+	}
+}
+
+func TestServerRequestIDInEveryLogLine(t *testing.T) {
+	ts := newTestServer(t)
+	ts.store.failWith = errors.New("disk on fire")
+	req := httptest.NewRequest(http.MethodGet, "/v1/users/1", nil)
+	req.Header.Set(middleware.RequestIDHeader, "req-logs")
+	rec := httptest.NewRecorder()
+
+	ts.handler.ServeHTTP(rec, req)
+
+	entries := logEntries(t, ts)
+	if len(entries) != 2 {
+		t.Fatalf("got %d log lines, want the error and the access log: %s", len(entries), ts.logs.String())
+	}
+	for _, entry := range entries {
+		if entry["request_id"] != "req-logs" {
+			t.Errorf("log line %q has request_id %v, want req-logs", entry["msg"], entry["request_id"])
+		}
+	}
+	if got := rec.Header().Get(middleware.RequestIDHeader); got != "req-logs" {
+		t.Errorf("X-Request-ID = %q, want req-logs", got)
+	}
+}
+
+func logEntries(t *testing.T, ts *testServer) []map[string]any {
+	t.Helper()
+	var entries []map[string]any
+	for _, line := range strings.Split(strings.TrimSpace(ts.logs.String()), "\n") {
+		if line == "" {
+			continue
+		}
+		var entry map[string]any
+		if err := json.Unmarshal([]byte(line), &entry); err != nil {
+			t.Fatalf("log line %q is not JSON: %v", line, err)
+		}
+		entries = append(entries, entry)
+	}
+	return entries
+}

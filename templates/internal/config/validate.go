@@ -1,0 +1,156 @@
+package config
+
+import (
+	"fmt"
+	"math"
+	"net/netip"
+	"net/url"
+	"strings"
+	"time"
+)
+
+type problem struct {
+	key     string
+	message string
+}
+
+func (c Config) validate() []problem {
+	var problems []problem
+	add := func(key, message string) {
+		problems = append(problems, problem{key: key, message: message})
+	}
+
+	if c.Port < 1 || c.Port > 65535 {
+		add("PORT", fmt.Sprintf("must be between 1 and 65535, got %d", c.Port))
+	}
+	if strings.TrimSpace(c.DatabaseURL) == "" {
+		add("DATABASE_URL", "must not be blank")
+	}
+	switch c.LogLevel {
+	case "debug", "info", "warn", "error":
+	default:
+		add("LOG_LEVEL", fmt.Sprintf("must be one of debug, info, warn, error, got %q", c.LogLevel))
+	}
+	switch c.LogFormat {
+	case "json", "text":
+	default:
+		add("LOG_FORMAT", fmt.Sprintf("must be json or text, got %q", c.LogFormat))
+	}
+
+	durations := []struct {
+		key   string
+		value time.Duration
+	}{
+		{key: "SHUTDOWN_TIMEOUT", value: c.ShutdownTimeout},
+		{key: "HTTP_READ_HEADER_TIMEOUT", value: c.HTTPReadHeaderTimeout},
+		{key: "HTTP_READ_TIMEOUT", value: c.HTTPReadTimeout},
+		{key: "HTTP_WRITE_TIMEOUT", value: c.HTTPWriteTimeout},
+		{key: "HTTP_IDLE_TIMEOUT", value: c.HTTPIdleTimeout},
+		{key: "REQUEST_TIMEOUT", value: c.RequestTimeout},
+		{key: "DB_CONN_MAX_LIFETIME", value: c.DBConnMaxLifetime},
+	}
+	for _, d := range durations {
+		if d.value <= 0 {
+			add(d.key, fmt.Sprintf("must be a positive duration such as 10s, got %s", d.value))
+		}
+	}
+
+	if c.DBMaxOpenConns < 1 {
+		add("DB_MAX_OPEN_CONNS", fmt.Sprintf("must be at least 1, got %d", c.DBMaxOpenConns))
+	}
+	if c.DBMaxIdleConns < 0 {
+		add("DB_MAX_IDLE_CONNS", fmt.Sprintf("must not be negative, got %d", c.DBMaxIdleConns))
+	} else if c.DBMaxOpenConns >= 1 && c.DBMaxIdleConns > c.DBMaxOpenConns {
+		add("DB_MAX_IDLE_CONNS", fmt.Sprintf(
+			"must not exceed DB_MAX_OPEN_CONNS (%d), got %d", c.DBMaxOpenConns, c.DBMaxIdleConns))
+	}
+
+	if c.MaxBodyBytes < 1 {
+		add("MAX_BODY_BYTES", fmt.Sprintf("must be at least 1, got %d", c.MaxBodyBytes))
+	}
+	if c.PageLimitDefault < 1 {
+		add("PAGE_LIMIT_DEFAULT", fmt.Sprintf("must be at least 1, got %d", c.PageLimitDefault))
+	}
+	if c.PageLimitMax < 1 {
+		add("PAGE_LIMIT_MAX", fmt.Sprintf("must be at least 1, got %d", c.PageLimitMax))
+	}
+	if c.PageLimitDefault >= 1 && c.PageLimitMax >= 1 && c.PageLimitDefault > c.PageLimitMax {
+		add("PAGE_LIMIT_DEFAULT", fmt.Sprintf(
+			"must not exceed PAGE_LIMIT_MAX (%d), got %d", c.PageLimitMax, c.PageLimitDefault))
+	}
+
+	if c.RequestTimeout > 0 && c.HTTPWriteTimeout > 0 && c.RequestTimeout >= c.HTTPWriteTimeout {
+		add("REQUEST_TIMEOUT", fmt.Sprintf(
+			"must be less than HTTP_WRITE_TIMEOUT (%s), so that the timeout response is sent before the "+
+				"server closes the connection, got %s", c.HTTPWriteTimeout, c.RequestTimeout))
+	}
+
+	for _, p := range c.validateCORS() {
+		add(p.key, p.message)
+	}
+
+	if math.IsNaN(c.RateLimitRPS) || math.IsInf(c.RateLimitRPS, 0) || c.RateLimitRPS < 0 {
+		add("RATE_LIMIT_RPS", fmt.Sprintf("must be a number of at least 0 (0 turns the limit off), got %v", c.RateLimitRPS))
+	}
+	if c.RateLimitBurst < 1 {
+		add("RATE_LIMIT_BURST", fmt.Sprintf("must be at least 1, got %d", c.RateLimitBurst))
+	}
+	if _, invalid := parsePrefixes(c.TrustedProxiesList); len(invalid) > 0 {
+		add("TRUSTED_PROXIES", fmt.Sprintf(
+			"must list IP addresses or CIDR ranges such as 10.0.0.0/8, got %q", strings.Join(invalid, ", ")))
+	}
+
+	return problems
+}
+
+func (c Config) validateCORS() []problem {
+	var problems []problem
+	wildcard := false
+	for _, origin := range c.CORSAllowedOrigins {
+		if origin == "*" {
+			wildcard = true
+			continue
+		}
+		if !validOrigin(origin) {
+			problems = append(problems, problem{key: "CORS_ALLOWED_ORIGINS", message: fmt.Sprintf(
+				"must list origins such as https://app.example.com (scheme, host and optional port, "+
+					"no path) or *, got %q", origin)})
+		}
+	}
+	if wildcard && c.CORSAllowCredentials {
+		problems = append(problems, problem{key: "CORS_ALLOW_CREDENTIALS", message: "must be false when " +
+			"CORS_ALLOWED_ORIGINS contains *, because browsers reject credentials for every origin; list the origins instead"})
+	}
+	return problems
+}
+
+// validOrigin reports whether origin has the serialized form that browsers
+// send in the Origin header: http or https, a host, an optional port and
+// nothing else.
+func validOrigin(origin string) bool {
+	u, err := url.Parse(origin)
+	if err != nil {
+		return false
+	}
+	return (u.Scheme == "http" || u.Scheme == "https") &&
+		u.Host != "" && u.User == nil && u.Path == "" && u.RawQuery == "" && u.Fragment == "" &&
+		!strings.HasSuffix(origin, "?") && !strings.HasSuffix(origin, "#") &&
+		u.String() == origin
+}
+
+// parsePrefixes parses addresses and CIDR ranges. It returns the entries
+// that are neither.
+func parsePrefixes(list []string) (prefixes []netip.Prefix, invalid []string) {
+	for _, entry := range list {
+		if prefix, err := netip.ParsePrefix(entry); err == nil {
+			prefixes = append(prefixes, prefix.Masked())
+			continue
+		}
+		if addr, err := netip.ParseAddr(entry); err == nil {
+			prefixes = append(prefixes, netip.PrefixFrom(addr, addr.BitLen()))
+			continue
+		}
+		invalid = append(invalid, entry)
+	}
+	return prefixes, invalid
+}

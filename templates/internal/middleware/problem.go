@@ -1,0 +1,32 @@
+package middleware
+
+import (
+	"encoding/json"
+	"net/http"
+)
+
+// problem is the RFC 9457 problem details document that the middleware in
+// this package writes. It has the same members as the documents of the api
+// package, which imports this one and so cannot be imported from here.
+type problem struct {
+	Type   string `json:"type"`
+	Title  string `json:"title"`
+	Status int    `json:"status"`
+	Detail string `json:"detail"`
+}
+
+// writeProblem writes an application/problem+json response that no cache may
+// store.
+func writeProblem(w http.ResponseWriter, status int, detail string) {
+	h := w.Header()
+	h.Set("Content-Type", "application/problem+json")
+	h.Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	// An encoding error can only come from the connection, so it is dropped.
+	_ = json.NewEncoder(w).Encode(problem{
+		Type:   "about:blank",
+		Title:  http.StatusText(status),
+		Status: status,
+		Detail: detail,
+	})
+}
