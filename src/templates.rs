@@ -90,12 +90,12 @@ built_in_templates! {
     Gitattributes = ".gitattributes";
     GithubWorkflowsCiYml = ".github/workflows/ci.yml" with "alt";
     Gitignore = ".gitignore";
-    GolangciYml = ".golangci.yml";
+    GolangciYml = ".golangci.yml" with "alt";
     Dockerfile = "Dockerfile";
     Makefile = "Makefile";
     ReadmeMd = "README.md";
     ApiApiGo = "api/api.go";
-    ApiOpenapiYaml = "api/openapi.yaml";
+    ApiOpenapiYaml = "api/openapi.yaml" with "alt";
     CmdServerHealthcheckGo = "cmd/server/healthcheck.go";
     CmdServerMainGo = "cmd/server/main.go";
     CmdServerMainTestGo = "cmd/server/main_test.go";

@@ -8,9 +8,9 @@ use scaffold::spec::{Answers, Database, ProjectSpec};
 
 fn render(database: Database) -> Plan {
     let answers = Answers {
-        target: "billing".into(),
         module: Some("github.com/acme/billing".into()),
         database,
+        ..Answers::new("billing")
     };
     let spec = ProjectSpec::resolve(&answers, Path::new("/work")).unwrap();
     Plan::render(&spec).unwrap()
