@@ -9,7 +9,7 @@ use crate::cli::NewArgs;
 use crate::error::Error;
 use crate::git::{self, GitOutcome};
 use crate::plan::Plan;
-use crate::spec::{Answers, ProjectSpec};
+use crate::spec::{Answers, Database, ProjectSpec};
 use crate::toolchain::GoToolchain;
 use crate::writer;
 
@@ -88,8 +88,10 @@ fn print_summary(
     }
     writeln!(out, "\nnext steps:")?;
     writeln!(out, "  cd {}", shell_quote(&shown))?;
-    if spec.database.as_str() == "postgres" {
-        writeln!(out, "  docker compose up -d postgres")?;
+    match spec.database {
+        Database::Postgres => writeln!(out, "  docker compose up -d postgres")?,
+        Database::Mysql => writeln!(out, "  docker compose up -d mysql")?,
+        Database::Sqlite | Database::None => {}
     }
     writeln!(out, "  go run ./cmd/server")?;
     writeln!(out, "  go test ./...")

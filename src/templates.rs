@@ -27,6 +27,20 @@ fn always(_: &Context) -> bool {
     true
 }
 
+/// Whether the project stores users in a SQL database, so it gets migrations, a driver and `testdb`.
+fn uses_sql(context: &Context) -> bool {
+    context.database != "none"
+}
+
+/// Whether the project keeps users in process memory (`--db none`).
+fn in_memory(context: &Context) -> bool {
+    context.database == "none"
+}
+
+fn uses_mysql(context: &Context) -> bool {
+    context.database == "mysql"
+}
+
 macro_rules! built_in_templates {
     ($($type_name:ident = $path:literal $(with $syntax:literal)? $(if $applies:ident)?;)*) => {
         $(
@@ -83,16 +97,21 @@ built_in_templates! {
     InternalMiddlewareMiddlewareTestGo = "internal/middleware/middleware_test.go";
     InternalMiddlewareRecoverGo = "internal/middleware/recover.go";
     InternalMiddlewareRequestidGo = "internal/middleware/requestid.go";
-    InternalRepositoryDbGo = "internal/repository/db.go";
-    InternalRepositoryOpenGo = "internal/repository/open.go";
-    InternalRepositoryUsersGo = "internal/repository/users.go";
+    InternalRepositoryDbGo = "internal/repository/db.go" if uses_sql;
+    InternalRepositoryMemoryGo = "internal/repository/memory.go" if in_memory;
+    InternalRepositoryOpenGo = "internal/repository/open.go" if uses_sql;
+    InternalRepositoryOpenTestGo = "internal/repository/open_test.go" if uses_mysql;
+    InternalRepositoryQueriesGo = "internal/repository/queries.go" if uses_sql;
+    InternalRepositorySqlTestGo = "internal/repository/sql_test.go" if uses_sql;
+    InternalRepositoryTranslateTestGo = "internal/repository/translate_test.go" if uses_sql;
+    InternalRepositoryUsersGo = "internal/repository/users.go" if uses_sql;
     InternalRepositoryUsersTestGo = "internal/repository/users_test.go";
     InternalServiceUserGo = "internal/service/user.go";
     InternalServiceUsersGo = "internal/service/users.go";
     InternalServiceUsersTestGo = "internal/service/users_test.go";
-    InternalTestdbTestdbGo = "internal/testdb/testdb.go";
-    Migrations00001CreateUsersSql = "migrations/00001_create_users.sql";
-    MigrationsMigrationsGo = "migrations/migrations.go";
+    InternalTestdbTestdbGo = "internal/testdb/testdb.go" if uses_sql;
+    Migrations00001CreateUsersSql = "migrations/00001_create_users.sql" if uses_sql;
+    MigrationsMigrationsGo = "migrations/migrations.go" if uses_sql;
 }
 
 #[cfg(test)]

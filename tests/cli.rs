@@ -387,7 +387,7 @@ fn output_is_deterministic() {
 
 #[test]
 fn every_text_file_ends_with_one_newline() {
-    for db in ["sqlite", "postgres"] {
+    for db in ["sqlite", "postgres", "mysql", "none"] {
         let cwd = TempDir::new().unwrap();
         let project = support::generate(cwd.path(), &["billing", "--db", db]);
         for file in tree(&project).iter().filter(|file| !file.ends_with('/')) {

@@ -1,11 +1,17 @@
+{% if database == "none" -%}
+// Command server runs the {{ app_name }} HTTP service.
+{%- else -%}
 // Command server runs the {{ app_name }} HTTP service. With the arguments
 // "migrate up", "migrate down" or "migrate status" it manages the database
 // schema instead and exits.
+{%- endif %}
 package main
 
 import (
 	"context"
+{%- if database != "none" %}
 	"database/sql"
+{%- endif %}
 	"errors"
 	"fmt"
 	"io"
@@ -17,9 +23,9 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
-
+{% if database != "none" %}
 	"github.com/pressly/goose/v3"
-
+{% endif %}
 	"{{ module_path }}/internal/api"
 	"{{ module_path }}/internal/config"
 	"{{ module_path }}/internal/repository"
@@ -37,15 +43,22 @@ func main() {
 }
 
 // run starts the service and blocks until ctx is cancelled, then shuts down
-// gracefully and returns nil. Logs go to stderr. The migrate subcommand
+// gracefully and returns nil. Logs go to stderr.
+{%- if database != "none" %} The migrate subcommand
 // prints its results to stdout.
+{%- endif %}
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cfg, err := config.Load(getenv)
 	if err != nil {
 		return err
 	}
 	logger := newLogger(stderr, cfg)
-
+{% if database == "none" %}
+	if len(args) > 1 {
+		return fmt.Errorf("unknown command %q: the server takes no arguments, and it keeps users in memory, "+
+			"so it has no migrate command", args[1])
+	}
+{%- else %}
 	db, err := repository.Open(ctx, cfg.DatabaseURL, repository.PoolConfig{
 		MaxOpenConns:    cfg.DBMaxOpenConns,
 		MaxIdleConns:    cfg.DBMaxIdleConns,
@@ -70,10 +83,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err := migrateUp(ctx, migrator, logger); err != nil {
 		return err
 	}
+{%- endif %}
 
 	var ready atomic.Bool
+{%- if database == "none" %}
+	users := service.NewUsers(repository.NewUsers(), nil)
+	handler := api.NewServer(logger, users, readinessCheck(&ready), api.Options{
+{%- else %}
 	users := service.NewUsers(repository.NewUsers(db), nil)
 	handler := api.NewServer(logger, users, readinessCheck(&ready, db), api.Options{
+{%- endif %}
 		MaxBodyBytes:     cfg.MaxBodyBytes,
 		PageLimitDefault: cfg.PageLimitDefault,
 		PageLimitMax:     cfg.PageLimitMax,
@@ -108,6 +127,19 @@ func newLogger(w io.Writer, cfg config.Config) *slog.Logger {
 	return slog.New(slog.NewJSONHandler(w, opts))
 }
 
+{% if database == "none" -%}
+// readinessCheck returns the check behind /readyz. It fails only while the
+// server starts or shuts down, because the in-memory store has no
+// dependency that can fail.
+func readinessCheck(ready *atomic.Bool) api.ReadinessCheck {
+	return func(context.Context) error {
+		if !ready.Load() {
+			return errors.New("server is starting or shutting down")
+		}
+		return nil
+	}
+}
+{%- else -%}
 // readinessCheck returns the check behind /readyz. It fails while the server
 // starts or shuts down and when the database does not respond to a ping.
 func readinessCheck(ready *atomic.Bool, db *sql.DB) api.ReadinessCheck {
@@ -121,6 +153,7 @@ func readinessCheck(ready *atomic.Bool, db *sql.DB) api.ReadinessCheck {
 		return nil
 	}
 }
+{%- endif %}
 
 // serve runs srv on listener until ctx is cancelled. It sets ready while
 // serving. On cancellation it clears ready and calls Shutdown, which stops
@@ -158,6 +191,7 @@ func serve(ctx context.Context, srv *http.Server, listener net.Listener, ready *
 	return nil
 }
 
+{% if database != "none" -%}
 func migrateUp(ctx context.Context, migrator *goose.Provider, logger *slog.Logger) error {
 	results, err := migrator.Up(ctx)
 	if err != nil {
@@ -219,3 +253,4 @@ func runMigrate(ctx context.Context, migrator *goose.Provider, args []string, st
 	}
 	return nil
 }
+{%- endif %}

@@ -22,9 +22,12 @@ type Config struct {
 	Port int    `env:"PORT" envDefault:"8080"`
 
 {% if database == "postgres" %}	DatabaseURL string `env:"DATABASE_URL" envDefault:"postgres://postgres:postgres@localhost:5432/{{ database_name }}?sslmode=disable"`
-{% else %}	DatabaseURL string `env:"DATABASE_URL" envDefault:"data/{{ app_name }}.db"`
-{% endif %}
-	LogLevel  string `env:"LOG_LEVEL" envDefault:"info"`
+
+{% elif database == "mysql" %}	DatabaseURL string `env:"DATABASE_URL" envDefault:"mysql://{{ database_name }}:{{ database_name }}@localhost:3306/{{ database_name }}"`
+
+{% elif database == "sqlite" %}	DatabaseURL string `env:"DATABASE_URL" envDefault:"data/{{ app_name }}.db"`
+
+{% endif %}	LogLevel  string `env:"LOG_LEVEL" envDefault:"info"`
 	LogFormat string `env:"LOG_FORMAT" envDefault:"json"`
 
 	ShutdownTimeout       time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"10s"`
@@ -32,11 +35,11 @@ type Config struct {
 	HTTPReadTimeout       time.Duration `env:"HTTP_READ_TIMEOUT" envDefault:"15s"`
 	HTTPWriteTimeout      time.Duration `env:"HTTP_WRITE_TIMEOUT" envDefault:"15s"`
 	HTTPIdleTimeout       time.Duration `env:"HTTP_IDLE_TIMEOUT" envDefault:"60s"`
-
+{% if database != "none" %}
 	DBMaxOpenConns    int           `env:"DB_MAX_OPEN_CONNS" envDefault:"10"`
 	DBMaxIdleConns    int           `env:"DB_MAX_IDLE_CONNS" envDefault:"10"`
 	DBConnMaxLifetime time.Duration `env:"DB_CONN_MAX_LIFETIME" envDefault:"30m"`
-
+{% endif %}
 	MaxBodyBytes     int64 `env:"MAX_BODY_BYTES" envDefault:"1048576"`
 	PageLimitDefault int   `env:"PAGE_LIMIT_DEFAULT" envDefault:"20"`
 	PageLimitMax     int   `env:"PAGE_LIMIT_MAX" envDefault:"100"`
@@ -139,9 +142,11 @@ func (c Config) validate() []problem {
 	if c.Port < 1 || c.Port > 65535 {
 		add("PORT", fmt.Sprintf("must be between 1 and 65535, got %d", c.Port))
 	}
+{%- if database != "none" %}
 	if strings.TrimSpace(c.DatabaseURL) == "" {
 		add("DATABASE_URL", "must not be blank")
 	}
+{%- endif %}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -162,14 +167,16 @@ func (c Config) validate() []problem {
 		{key: "HTTP_READ_TIMEOUT", value: c.HTTPReadTimeout},
 		{key: "HTTP_WRITE_TIMEOUT", value: c.HTTPWriteTimeout},
 		{key: "HTTP_IDLE_TIMEOUT", value: c.HTTPIdleTimeout},
+{%- if database != "none" %}
 		{key: "DB_CONN_MAX_LIFETIME", value: c.DBConnMaxLifetime},
+{%- endif %}
 	}
 	for _, d := range durations {
 		if d.value <= 0 {
 			add(d.key, fmt.Sprintf("must be a positive duration such as 10s, got %s", d.value))
 		}
 	}
-
+{% if database != "none" %}
 	if c.DBMaxOpenConns < 1 {
 		add("DB_MAX_OPEN_CONNS", fmt.Sprintf("must be at least 1, got %d", c.DBMaxOpenConns))
 	}
@@ -179,7 +186,7 @@ func (c Config) validate() []problem {
 		add("DB_MAX_IDLE_CONNS", fmt.Sprintf(
 			"must not exceed DB_MAX_OPEN_CONNS (%d), got %d", c.DBMaxOpenConns, c.DBMaxIdleConns))
 	}
-
+{% endif %}
 	if c.MaxBodyBytes < 1 {
 		add("MAX_BODY_BYTES", fmt.Sprintf("must be at least 1, got %d", c.MaxBodyBytes))
 	}
