@@ -27,12 +27,12 @@ fn always(_: &Context) -> bool {
     true
 }
 
-/// Whether the project stores users in a SQL database, so it gets migrations, a driver and `testdb`.
+/// Reports whether the project stores users in a SQL database, so it gets migrations, a driver and `testdb`.
 fn uses_sql(context: &Context) -> bool {
     context.database != "none"
 }
 
-/// Whether the project keeps users in process memory (`--db none`).
+/// Reports whether the project keeps users in process memory (`--db none`).
 fn in_memory(context: &Context) -> bool {
     context.database == "none"
 }

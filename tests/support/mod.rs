@@ -11,8 +11,8 @@ use std::process::{Command, Output, Stdio};
 /// Environment variable with the URL of a PostgreSQL server the tests may create databases on; `.ci/run` sets it.
 pub const POSTGRES_URL_VAR: &str = "SCAFFOLD_TEST_POSTGRES_URL";
 
-/// Environment variable with a `mysql://user:password@host:port/name` URL of a MySQL or MariaDB server whose user
-/// may create databases named after `name` with a suffix; `.ci/run` sets it.
+/// Environment variable with a `mysql://user:password@host:port/name` URL of a MySQL or MariaDB server, set by
+/// `.ci/run`. Its user must be allowed to create databases whose names start with `name`.
 pub const MYSQL_URL_VAR: &str = "SCAFFOLD_TEST_MYSQL_URL";
 
 /// Returns a command for the `scaffold` binary with git isolated from the developer's configuration.

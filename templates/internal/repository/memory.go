@@ -11,7 +11,7 @@ import (
 )
 
 // Users stores users in maps guarded by a sync.RWMutex. Reads share the
-// lock, writes hold it alone. Its methods honour context cancellation in the
+// lock, writes hold it alone. Its methods honor context cancellation in the
 // same way as a database store: a call with a done context changes nothing
 // and returns the context's error.
 type Users struct {

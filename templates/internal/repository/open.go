@@ -83,11 +83,11 @@ const (
 
 // MySQL server error numbers, the same on MariaDB.
 const (
-	errDupEntry          = 1062 // ER_DUP_ENTRY: a unique index already has the value.
-	errTooManyConns      = 1040 // ER_CON_COUNT_ERROR
-	errServerShutdown    = 1053 // ER_SERVER_SHUTDOWN
-	errConnectionKilled  = 1927 // ER_CONNECTION_KILLED, MariaDB only.
-	errInteractionTimout = 4031 // ER_CLIENT_INTERACTION_TIMEOUT, MySQL 8.0.24 and later.
+	errDupEntry           = 1062 // ER_DUP_ENTRY: a unique index already has the value.
+	errTooManyConns       = 1040 // ER_CON_COUNT_ERROR
+	errServerShutdown     = 1053 // ER_SERVER_SHUTDOWN
+	errConnectionKilled   = 1927 // ER_CONNECTION_KILLED, MariaDB only.
+	errInteractionTimeout = 4031 // ER_CLIENT_INTERACTION_TIMEOUT, MySQL 8.0.24 and later.
 )
 
 // dataSourceName turns DATABASE_URL into a go-sql-driver/mysql data source
@@ -156,7 +156,7 @@ func isConnectionError(err error) bool {
 		return false
 	}
 	switch mysqlErr.Number {
-	case errTooManyConns, errServerShutdown, errConnectionKilled, errInteractionTimout:
+	case errTooManyConns, errServerShutdown, errConnectionKilled, errInteractionTimeout:
 		return true
 	}
 	return false

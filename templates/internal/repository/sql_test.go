@@ -125,10 +125,11 @@ func TestListReleasesConnections(t *testing.T) {
 	}
 
 	// 100 calls from 10 goroutines share the 2 connections. Call 50 reads
-	// the corrupted row and fails in Scan; every other call starts after it.
-	// database/sql closes the rows of a query when its context ends, which
-	// would hide a missing rows.Close, so the shared deadline ends only after
-	// the pool was checked. It stops the test from hanging on a leak.
+	// the corrupted row and fails in Scan, and every other call starts after
+	// that row. database/sql closes the rows of a query when its context
+	// ends, which would hide a missing rows.Close, so the shared deadline
+	// ends only after the pool was checked. It stops a leak from hanging the
+	// test.
 	const calls, workers = 100, 10
 	callCtx, cancelCalls := context.WithTimeout(ctx, 30*time.Second)
 	defer cancelCalls()

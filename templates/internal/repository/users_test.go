@@ -13,7 +13,7 @@ import (
 )
 
 // These tests are the contract of service.UserStore. Every database choice
-// runs the same tests against its store, so they check behaviour, never SQL.
+// runs the same tests against its store, so they check behavior, never SQL.
 
 {% if database == "none" -%}
 func newStore(t *testing.T) *repository.Users {

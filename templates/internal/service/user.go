@@ -39,8 +39,8 @@ var (
 	ErrConflict = errors.New("email address already in use")
 	// ErrInvalidCursor means that a list cursor was not produced by List.
 	ErrInvalidCursor = errors.New("invalid cursor")
-	// ErrUnavailable means that the store could not reach its database. The
-	// same call may succeed once the database is back.
+	// ErrUnavailable means that the database could not be reached, dropped
+	// the connection or stayed locked. The same call may succeed later.
 	ErrUnavailable = errors.New("storage unavailable")
 )
 
@@ -66,7 +66,7 @@ func (e *ValidationError) Error() string {
 
 // UserStore persists users. Implementations return ErrNotFound for a missing
 // ID, ErrConflict when the email address is taken and ErrUnavailable when the
-// database cannot be reached.
+// database is unavailable.
 type UserStore interface {
 	// Create inserts u, ignoring u.ID, and returns it with the assigned ID.
 	Create(ctx context.Context, u User) (User, error)
