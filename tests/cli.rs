@@ -521,3 +521,56 @@ fn missing_go_is_reported_not_fatal() {
     );
     assert!(stdout.trim_end().ends_with("go test ./..."), "{stdout}");
 }
+
+#[test]
+fn summary_names_the_database_service() {
+    let cases = [
+        ("sqlite", None),
+        ("postgres", Some("docker compose up -d postgres")),
+        ("mysql", Some("docker compose up -d mysql")),
+        ("none", None),
+    ];
+    for (db, compose_step) in cases {
+        let cwd = TempDir::new().unwrap();
+
+        let (code, stdout, stderr) = new_in(cwd.path(), &["billing", "--db", db, "--no-git"]);
+
+        assert_eq!(code, 0, "{db}: stderr: {stderr}");
+        assert!(
+            stdout.contains(&format!("database {db})")),
+            "{db}: summary does not name the database: {stdout}"
+        );
+        match compose_step {
+            Some(step) => assert!(stdout.contains(step), "{db}: no `{step}` in {stdout}"),
+            None => assert!(
+                !stdout.contains("docker compose"),
+                "{db}: needs no database service: {stdout}"
+            ),
+        }
+    }
+}
+
+#[test]
+fn none_database_has_no_migrations() {
+    let cwd = TempDir::new().unwrap();
+
+    let (code, _, stderr) = new_in(cwd.path(), &["billing", "--db", "none", "--no-git"]);
+
+    assert_eq!(code, 0, "stderr: {stderr}");
+    let files = tree(&cwd.path().join("billing"));
+    for absent in [
+        "migrations/",
+        "internal/testdb/",
+        "internal/repository/open.go",
+    ] {
+        assert!(
+            !files.iter().any(|file| file == absent),
+            "{absent} was generated for --db none: {files:?}"
+        );
+    }
+    assert!(
+        files
+            .iter()
+            .any(|file| file == "internal/repository/memory.go")
+    );
+}

@@ -72,7 +72,8 @@ fn check_outage(project: &Path, database: &mut dyn DatabaseServer) {
     ] {
         let (status, problem) = client.send(method, url, body.as_ref());
         assert_eq!(
-            status, 503,
+            status,
+            503,
             "{method} {url} during the outage: {problem}\n{}",
             server.logs()
         );
@@ -114,7 +115,9 @@ fn assert_problem(problem: &Value, status: u16) {
     assert_eq!(problem["status"], status, "problem: {problem}");
     assert_eq!(problem["type"], "about:blank", "problem: {problem}");
     assert!(
-        problem["detail"].as_str().is_some_and(|detail| !detail.is_empty()),
+        problem["detail"]
+            .as_str()
+            .is_some_and(|detail| !detail.is_empty()),
         "problem without detail: {problem}"
     );
 }
@@ -204,7 +207,7 @@ impl PostgresServer {
         };
         let data = server.data();
         run_ok(
-            &mut server.command("initdb").args([
+            server.command("initdb").args([
                 "--pgdata",
                 data.to_str().unwrap(),
                 "--username=postgres",
@@ -378,7 +381,10 @@ impl MariadbServer {
         while Instant::now() < deadline {
             let child = self.child.as_mut().expect("the server was started");
             if let Some(status) = child.try_wait().unwrap() {
-                panic!("mariadbd exited with {status} while starting\n{}", self.logs());
+                panic!(
+                    "mariadbd exited with {status} while starting\n{}",
+                    self.logs()
+                );
             }
             let ping = Command::new("mariadb-admin")
                 .args(["--protocol=tcp", "--host=127.0.0.1", "--user=root"])
@@ -391,7 +397,10 @@ impl MariadbServer {
             }
             sleep(Duration::from_millis(200));
         }
-        panic!("mariadbd did not accept connections within 60 s\n{}", self.logs());
+        panic!(
+            "mariadbd did not accept connections within 60 s\n{}",
+            self.logs()
+        );
     }
 }
 
@@ -404,7 +413,10 @@ impl DatabaseServer for MariadbServer {
     fn stop(&mut self) {
         let mut child = self.child.take().expect("the server is running");
         let pid = child.id().to_string();
-        run_ok(Command::new("kill").args(["-TERM", &pid]), "kill -TERM mariadbd");
+        run_ok(
+            Command::new("kill").args(["-TERM", &pid]),
+            "kill -TERM mariadbd",
+        );
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
             if child.try_wait().unwrap().is_some() {
@@ -414,7 +426,10 @@ impl DatabaseServer for MariadbServer {
         }
         let _ = child.kill();
         let _ = child.wait();
-        panic!("mariadbd did not stop within 30 s of SIGTERM\n{}", self.logs());
+        panic!(
+            "mariadbd did not stop within 30 s of SIGTERM\n{}",
+            self.logs()
+        );
     }
 
     fn restart(&mut self) {
@@ -423,9 +438,18 @@ impl DatabaseServer for MariadbServer {
         command
             .arg("--no-defaults")
             .arg(format!("--datadir={}", self.data().display()))
-            .arg(format!("--socket={}", folder.join("mariadb.sock").display()))
-            .arg(format!("--pid-file={}", folder.join("mariadb.pid").display()))
-            .arg(format!("--log-error={}", folder.join("mariadb.log").display()))
+            .arg(format!(
+                "--socket={}",
+                folder.join("mariadb.sock").display()
+            ))
+            .arg(format!(
+                "--pid-file={}",
+                folder.join("mariadb.pid").display()
+            ))
+            .arg(format!(
+                "--log-error={}",
+                folder.join("mariadb.log").display()
+            ))
             .arg(format!("--port={}", self.port))
             .args([
                 "--bind-address=127.0.0.1",

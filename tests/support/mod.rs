@@ -274,7 +274,9 @@ struct MysqlUrl {
 impl MysqlUrl {
     fn parse(url: &str) -> Self {
         let invalid = || -> ! {
-            panic!("{MYSQL_URL_VAR} must have the form mysql://user:password@host:port/name, got {url}")
+            panic!(
+                "{MYSQL_URL_VAR} must have the form mysql://user:password@host:port/name, got {url}"
+            )
         };
         let rest = url.strip_prefix("mysql://").unwrap_or_else(|| invalid());
         let (credentials, rest) = rest.rsplit_once('@').unwrap_or_else(|| invalid());
@@ -304,7 +306,14 @@ impl MysqlUrl {
     fn client(&self) -> Command {
         let mut command = Command::new("mariadb");
         command
-            .args(["--protocol=tcp", "--batch", "--host", &self.host, "--port", &self.port])
+            .args([
+                "--protocol=tcp",
+                "--batch",
+                "--host",
+                &self.host,
+                "--port",
+                &self.port,
+            ])
             .args(["--user", &self.user])
             .env("MYSQL_PWD", &self.password)
             .stdin(Stdio::null());
