@@ -6,12 +6,21 @@ PG_TEST_ROLE=scaffold
 PG_TEST_PASSWORD=scaffold
 PG_TEST_DB=scaffold_test
 
+# The MariaDB user and database the tests use; the tests read the URL from SCAFFOLD_TEST_MYSQL_URL. The user may
+# create and drop every database whose name starts with scaffold_, because each test creates its own.
+MYSQL_TEST_USER=scaffold
+MYSQL_TEST_PASSWORD=scaffold
+MYSQL_TEST_DB=scaffold_test
+
 install_debian_packages() {
     local missing=()
     command -v git >/dev/null || missing+=(git)
     command -v gcc >/dev/null || missing+=(gcc)
     command -v psql >/dev/null || missing+=(postgresql-client)
     ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1 || missing+=(postgresql)
+    # Debian ships MariaDB, not MySQL; the generated MySQL projects are tested against it.
+    command -v mariadbd >/dev/null || missing+=(mariadb-server)
+    command -v mariadb >/dev/null || missing+=(mariadb-client)
     if ((${#missing[@]} > 0)); then
         echo "installing ${missing[*]}"
         apt-get update -qq
@@ -72,4 +81,28 @@ SQL
     fi
     export SCAFFOLD_TEST_POSTGRES_URL="postgres://$PG_TEST_ROLE:$PG_TEST_PASSWORD@127.0.0.1:$port/$PG_TEST_DB?sslmode=disable"
     echo "postgres: $SCAFFOLD_TEST_POSTGRES_URL"
+}
+
+# Starts Debian's MariaDB server on 127.0.0.1:3306 unless it is running, creates the test user and database, and
+# exports SCAFFOLD_TEST_MYSQL_URL.
+start_mariadb() {
+    if ! mariadb-admin ping >/dev/null 2>&1; then
+        /etc/init.d/mariadb start
+    fi
+    for _ in $(seq 1 30); do
+        mariadb-admin ping >/dev/null 2>&1 && break
+        sleep 1
+    done
+    mariadb-admin ping
+
+    # Root connects through the Unix socket with unix_socket authentication, as Debian sets it up.
+    mariadb -u root <<SQL
+CREATE USER IF NOT EXISTS '$MYSQL_TEST_USER'@'127.0.0.1' IDENTIFIED BY '$MYSQL_TEST_PASSWORD';
+CREATE USER IF NOT EXISTS '$MYSQL_TEST_USER'@'localhost' IDENTIFIED BY '$MYSQL_TEST_PASSWORD';
+GRANT ALL PRIVILEGES ON \`scaffold\_%\`.* TO '$MYSQL_TEST_USER'@'127.0.0.1';
+GRANT ALL PRIVILEGES ON \`scaffold\_%\`.* TO '$MYSQL_TEST_USER'@'localhost';
+CREATE DATABASE IF NOT EXISTS $MYSQL_TEST_DB;
+SQL
+    export SCAFFOLD_TEST_MYSQL_URL="mysql://$MYSQL_TEST_USER:$MYSQL_TEST_PASSWORD@127.0.0.1:3306/$MYSQL_TEST_DB"
+    echo "mariadb: $SCAFFOLD_TEST_MYSQL_URL"
 }

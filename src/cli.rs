@@ -63,7 +63,7 @@ pub struct NewArgs {
     #[arg(long, value_name = "PATH")]
     pub module: Option<String>,
 
-    /// Choose the database the service stores its data in: sqlite or postgres [default: sqlite].
+    /// Choose the database the service stores its data in: sqlite, postgres, mysql or none [default: sqlite].
     #[arg(long, value_name = "NAME")]
     pub db: Option<String>,
 

@@ -17,9 +17,9 @@ pub struct Context {
     pub app_name: String,
     /// The Go module path, byte for byte as given.
     pub module_path: String,
-    /// `sqlite` or `postgres`.
+    /// `sqlite`, `postgres`, `mysql` or `none`.
     pub database: &'static str,
-    /// PostgreSQL database and user name.
+    /// Database and user name on a PostgreSQL or MySQL server.
     pub database_name: String,
     pub go_version: &'static str,
     pub scaffold_version: &'static str,
@@ -66,7 +66,7 @@ pub const VARIABLES: &[Variable] = &[
     Variable {
         name: "database",
         kind: "string",
-        meaning: "the database: sqlite or postgres",
+        meaning: "the database: sqlite, postgres, mysql or none",
     },
     Variable {
         name: "database_name",

@@ -15,6 +15,10 @@ pub enum Database {
     Sqlite,
     /// PostgreSQL through pgx v5.
     Postgres,
+    /// MySQL 8 or MariaDB through go-sql-driver/mysql.
+    Mysql,
+    /// No database: users live in process memory and are lost on restart.
+    None,
 }
 
 impl Database {
@@ -40,6 +44,8 @@ impl Database {
         match self {
             Self::Sqlite => "sqlite",
             Self::Postgres => "postgres",
+            Self::Mysql => "mysql",
+            Self::None => "none",
         }
     }
 }

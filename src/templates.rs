@@ -52,6 +52,23 @@ pub const ALWAYS: Condition = Condition {
     applies: |_| true,
 };
 
+/// Projects that store users in a SQL database, so they get migrations, a driver and `testdb`.
+pub const USES_SQL: Condition = Condition {
+    description: "projects with a SQL database (not --db none)",
+    applies: |context| context.database != "none",
+};
+
+/// Projects that keep users in process memory.
+pub const IN_MEMORY: Condition = Condition {
+    description: "--db none",
+    applies: |context| context.database == "none",
+};
+
+pub const USES_MYSQL: Condition = Condition {
+    description: "--db mysql",
+    applies: |context| context.database == "mysql",
+};
+
 macro_rules! built_in_templates {
     ($($type_name:ident = $path:literal $(with $syntax:literal)? $(if $condition:ident)?;)*) => {
         $(
@@ -99,7 +116,7 @@ built_in_templates! {
     CmdServerHealthcheckGo = "cmd/server/healthcheck.go";
     CmdServerMainGo = "cmd/server/main.go";
     CmdServerMainTestGo = "cmd/server/main_test.go";
-    CmdServerMigrateGo = "cmd/server/migrate.go";
+    CmdServerMigrateGo = "cmd/server/migrate.go" if USES_SQL;
     DockerComposeYml = "docker-compose.yml" with "alt";
     GoMod = "go.mod";
     GoSum = "go.sum";
@@ -135,16 +152,21 @@ built_in_templates! {
     InternalMiddlewareSecurityheadersGo = "internal/middleware/securityheaders.go";
     InternalMiddlewareTimeoutGo = "internal/middleware/timeout.go";
     InternalMiddlewareTimeoutTestGo = "internal/middleware/timeout_test.go";
-    InternalRepositoryDbGo = "internal/repository/db.go";
-    InternalRepositoryOpenGo = "internal/repository/open.go";
-    InternalRepositoryUsersGo = "internal/repository/users.go";
+    InternalRepositoryDbGo = "internal/repository/db.go" if USES_SQL;
+    InternalRepositoryMemoryGo = "internal/repository/memory.go" if IN_MEMORY;
+    InternalRepositoryOpenGo = "internal/repository/open.go" if USES_SQL;
+    InternalRepositoryOpenTestGo = "internal/repository/open_test.go" if USES_MYSQL;
+    InternalRepositoryQueriesGo = "internal/repository/queries.go" if USES_SQL;
+    InternalRepositorySqlTestGo = "internal/repository/sql_test.go" if USES_SQL;
+    InternalRepositoryTranslateTestGo = "internal/repository/translate_test.go" if USES_SQL;
+    InternalRepositoryUsersGo = "internal/repository/users.go" if USES_SQL;
     InternalRepositoryUsersTestGo = "internal/repository/users_test.go";
     InternalServiceUserGo = "internal/service/user.go";
     InternalServiceUsersGo = "internal/service/users.go";
     InternalServiceUsersTestGo = "internal/service/users_test.go";
-    InternalTestdbTestdbGo = "internal/testdb/testdb.go";
-    Migrations00001CreateUsersSql = "migrations/00001_create_users.sql";
-    MigrationsMigrationsGo = "migrations/migrations.go";
+    InternalTestdbTestdbGo = "internal/testdb/testdb.go" if USES_SQL;
+    Migrations00001CreateUsersSql = "migrations/00001_create_users.sql" if USES_SQL;
+    MigrationsMigrationsGo = "migrations/migrations.go" if USES_SQL;
 }
 
 #[cfg(test)]

@@ -54,7 +54,7 @@ fn every_problem_is_reported_at_once() {
     );
     assert!(
         stderr.contains(
-            "  - unknown database `oracle`; choose one of sqlite, postgres (from SCAFFOLD_DB)"
+            "  - unknown database `oracle`; choose one of sqlite, postgres, mysql, none (from SCAFFOLD_DB)"
         ),
         "{stderr}"
     );
@@ -181,7 +181,7 @@ fn invalid_answers_file_is_rejected() {
     let (code, _, stderr) = new_in(cwd.path(), &["--answers", answers.to_str().unwrap()], &[]);
 
     assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains("unknown database `oracle`; choose one of sqlite, postgres (from `database` in the answers file)"), "{stderr}");
+    assert!(stderr.contains("unknown database `oracle`; choose one of sqlite, postgres, mysql, none (from `database` in the answers file)"), "{stderr}");
     assert!(!cwd.path().join("billing").exists());
 
     fs::write(&answers, "name = \"billing\"\n").unwrap();

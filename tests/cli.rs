@@ -383,7 +383,7 @@ fn output_is_deterministic() {
 
 #[test]
 fn every_text_file_ends_with_one_newline() {
-    for db in ["sqlite", "postgres"] {
+    for db in ["sqlite", "postgres", "mysql", "none"] {
         let cwd = TempDir::new().unwrap();
         let project = support::generate(cwd.path(), &["billing", "--db", db]);
         for file in tree(&project).iter().filter(|file| !file.ends_with('/')) {
@@ -634,4 +634,57 @@ fn file_in_the_path_exits_73() {
         );
     }
     assert_eq!(entries(cwd.path()), ["afile", "dangling"]);
+}
+
+#[test]
+fn summary_names_the_database_service() {
+    let cases = [
+        ("sqlite", None),
+        ("postgres", Some("docker compose up -d postgres")),
+        ("mysql", Some("docker compose up -d mysql")),
+        ("none", None),
+    ];
+    for (db, compose_step) in cases {
+        let cwd = TempDir::new().unwrap();
+
+        let (code, stdout, stderr) = new_in(cwd.path(), &["billing", "--db", db, "--no-git"]);
+
+        assert_eq!(code, 0, "{db}: stderr: {stderr}");
+        assert!(
+            stdout.contains(&format!("database {db})")),
+            "{db}: summary does not name the database: {stdout}"
+        );
+        match compose_step {
+            Some(step) => assert!(stdout.contains(step), "{db}: no `{step}` in {stdout}"),
+            None => assert!(
+                !stdout.contains("docker compose"),
+                "{db}: needs no database service: {stdout}"
+            ),
+        }
+    }
+}
+
+#[test]
+fn none_database_has_no_migrations() {
+    let cwd = TempDir::new().unwrap();
+
+    let (code, _, stderr) = new_in(cwd.path(), &["billing", "--db", "none", "--no-git"]);
+
+    assert_eq!(code, 0, "stderr: {stderr}");
+    let files = tree(&cwd.path().join("billing"));
+    for absent in [
+        "migrations/",
+        "internal/testdb/",
+        "internal/repository/open.go",
+    ] {
+        assert!(
+            !files.iter().any(|file| file == absent),
+            "{absent} was generated for --db none: {files:?}"
+        );
+    }
+    assert!(
+        files
+            .iter()
+            .any(|file| file == "internal/repository/memory.go")
+    );
 }

@@ -4,15 +4,12 @@
 
 mod support;
 
-use std::collections::HashMap;
-use std::net::TcpListener;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::thread::sleep;
-use std::time::{Duration, Instant};
+use std::process::{Command, Stdio};
 
-use serde_json::{Value, json};
-use support::{TempPostgresDatabase, go_ok, run};
+use serde_json::json;
+use support::server::{Client, Server, build_server, free_port};
+use support::{TempMysqlDatabase, TempPostgresDatabase, go_ok, run};
 use tempfile::TempDir;
 
 #[test]
@@ -25,7 +22,7 @@ fn sqlite_project_passes_go_checks() {
     let database_file = cwd.path().join("e2e.db");
 
     check_go_project(&project, &[]);
-    drive_server(&project, &database_file.to_string_lossy());
+    drive_server(&project, Some(&database_file.to_string_lossy()));
 }
 
 #[test]
@@ -36,7 +33,34 @@ fn postgres_project_passes_go_checks() {
     let server_database = TempPostgresDatabase::create("scaffold_e2e");
 
     check_go_project(&project, &[("TEST_DATABASE_URL", &tests_database.url)]);
-    drive_server(&project, &server_database.url);
+    drive_server(&project, Some(&server_database.url));
+}
+
+/// MySQL projects are tested against whatever server `SCAFFOLD_TEST_MYSQL_URL` names; `.ci/run` starts Debian's
+/// MariaDB, because Debian does not package MySQL.
+#[test]
+fn mysql_project_passes_go_checks() {
+    let cwd = TempDir::new().unwrap();
+    let project = support::generate(cwd.path(), &["billing", "--db", "mysql"]);
+    // The generated tests create one database per test, named after this one.
+    let tests_database = TempMysqlDatabase::create("gotest");
+    let server_database = TempMysqlDatabase::create("e2e");
+
+    check_go_project(&project, &[("TEST_DATABASE_URL", &tests_database.url)]);
+    drive_server(&project, Some(&server_database.url));
+}
+
+#[test]
+fn none_project_passes_go_checks() {
+    let cwd = TempDir::new().unwrap();
+    let project = support::generate(cwd.path(), &["billing", "--db", "none"]);
+    assert!(
+        !project.join("migrations").exists(),
+        "a project without a database has no migrations folder"
+    );
+
+    check_go_project(&project, &[]);
+    drive_server(&project, None);
 }
 
 /// Packages whose statement coverage under the generated tests must reach [`MIN_COVERAGE_PERCENT`].
@@ -204,17 +228,18 @@ fn gofmt_path() -> PathBuf {
     Path::new(goroot.trim()).join("bin/gofmt")
 }
 
-/// Builds the server, starts it against `database_url` and exercises every endpoint, then stops it with SIGTERM.
-fn drive_server(project: &Path, database_url: &str) {
-    let binary = project.join("bin/server");
-    go_ok(
-        project,
-        &["build", "-o", binary.to_str().unwrap(), "./cmd/server"],
-        &[("CGO_ENABLED", "0")],
-    );
+/// Builds the server, migrates `database_url` up, down and up again, starts the server against it and exercises
+/// every endpoint, then stops it with SIGTERM. `None` means the project has no database.
+fn drive_server(project: &Path, database_url: Option<&str>) {
+    let binary = build_server(project);
+    if let Some(database_url) = database_url {
+        for command in ["up", "down", "up"] {
+            migrate(&binary, project, database_url, command);
+        }
+    }
 
     let port = free_port();
-    let mut server = Server::start(&binary, project, port, database_url);
+    let mut server = Server::start(&binary, project, port, database_url.unwrap_or_default());
     let base = format!("http://127.0.0.1:{port}");
     server.wait_until_healthy(&base);
     let client = Client::new();
@@ -241,7 +266,7 @@ fn drive_server(project: &Path, database_url: &str) {
     let healthcheck = Command::new(&binary)
         .arg("healthcheck")
         .env("PORT", port.to_string())
-        .env("DATABASE_URL", database_url)
+        .env("DATABASE_URL", database_url.unwrap_or_default())
         .output()
         .unwrap();
     assert!(
@@ -249,6 +274,7 @@ fn drive_server(project: &Path, database_url: &str) {
         "`server healthcheck` failed against the running server: {}",
         String::from_utf8_lossy(&healthcheck.stderr)
     );
+
 
     let ada = json!({"name": "Ada Lovelace", "email": "ada@example.com"});
     let (status, created) = client.send("POST", &format!("{base}/v1/users"), Some(&ada));
@@ -306,7 +332,7 @@ fn drive_server(project: &Path, database_url: &str) {
     let healthcheck = Command::new(&binary)
         .arg("healthcheck")
         .env("PORT", port.to_string())
-        .env("DATABASE_URL", database_url)
+        .env("DATABASE_URL", database_url.unwrap_or_default())
         .output()
         .unwrap();
     assert_eq!(
@@ -316,159 +342,20 @@ fn drive_server(project: &Path, database_url: &str) {
     );
 }
 
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
-/// A running server process whose output goes to a log file, killed on drop if still running.
-struct Server {
-    child: Child,
-    log: PathBuf,
-}
-
-impl Server {
-    fn start(binary: &Path, project: &Path, port: u16, database_url: &str) -> Self {
-        let log = project.join("server.log");
-        let log_file = std::fs::File::create(&log).unwrap();
-        let child = Command::new(binary)
-            .current_dir(project)
-            .env("PORT", port.to_string())
-            .env("DATABASE_URL", database_url)
-            .env("LOG_FORMAT", "json")
-            .stdin(Stdio::null())
-            .stdout(log_file.try_clone().unwrap())
-            .stderr(log_file)
-            .spawn()
-            .expect("failed to start the built server");
-        Self { child, log }
-    }
-
-    fn wait_until_healthy(&mut self, base: &str) {
-        let client = Client::new();
-        let deadline = Instant::now() + Duration::from_secs(30);
-        while Instant::now() < deadline {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                panic!(
-                    "the server exited with {status} before becoming healthy\n{}",
-                    self.logs()
-                );
-            }
-            if client.try_status(&format!("{base}/healthz")) == Some(200) {
-                return;
-            }
-            sleep(Duration::from_millis(50));
-        }
-        panic!(
-            "the server did not answer /healthz within 30 s\n{}",
-            self.logs()
-        );
-    }
-
-    /// Sends SIGTERM and waits up to 20 s for the exit code.
-    fn terminate(&mut self) -> Option<i32> {
-        let pid = self.child.id().to_string();
-        let status = Command::new("kill").args(["-TERM", &pid]).status().unwrap();
-        assert!(status.success(), "kill -TERM {pid} failed");
-        let deadline = Instant::now() + Duration::from_secs(20);
-        while Instant::now() < deadline {
-            if let Some(status) = self.child.try_wait().unwrap() {
-                return status.code();
-            }
-            sleep(Duration::from_millis(50));
-        }
-        panic!(
-            "the server did not exit within 20 s of SIGTERM\n{}",
-            self.logs()
-        );
-    }
-
-    fn logs(&self) -> String {
-        format!(
-            "server log:\n{}",
-            std::fs::read_to_string(&self.log).unwrap_or_default()
-        )
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// A small JSON-over-HTTP client that returns every status instead of treating 4xx and 5xx as errors.
-struct Client(ureq::Agent);
-
-impl Client {
-    fn new() -> Self {
-        let config = ureq::Agent::config_builder()
-            .http_status_as_error(false)
-            .timeout_global(Some(Duration::from_secs(10)))
-            .build();
-        Self(config.into())
-    }
-
-    fn send(&self, method: &str, url: &str, body: Option<&Value>) -> (u16, Value) {
-        let mut response = match (method, body) {
-            ("GET", None) => self.0.get(url).call(),
-            ("DELETE", None) => self.0.delete(url).call(),
-            ("POST", Some(body)) => self
-                .0
-                .post(url)
-                .content_type("application/json")
-                .send(body.to_string()),
-            ("PUT", Some(body)) => self
-                .0
-                .put(url)
-                .content_type("application/json")
-                .send(body.to_string()),
-            _ => panic!("unsupported request {method} {url}"),
-        }
-        .unwrap_or_else(|error| panic!("{method} {url} failed: {error}"));
-        let status = response.status().as_u16();
-        let text = response.body_mut().read_to_string().unwrap();
-        let value = if text.trim().is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_str(&text)
-                .unwrap_or_else(|error| panic!("{method} {url}: invalid JSON {text:?}: {error}"))
-        };
-        (status, value)
-    }
-
-    /// Sends GET and returns the status, the headers with lowercase names, and the body as text.
-    fn get_text(&self, url: &str) -> (u16, HashMap<String, String>, String) {
-        let mut response = self
-            .0
-            .get(url)
-            .call()
-            .unwrap_or_else(|error| panic!("GET {url} failed: {error}"));
-        let headers = response
-            .headers()
-            .iter()
-            .map(|(name, value)| {
-                (
-                    name.as_str().to_owned(),
-                    value.to_str().unwrap_or_default().to_owned(),
-                )
-            })
-            .collect();
-        let text = response.body_mut().read_to_string().unwrap();
-        (response.status().as_u16(), headers, text)
-    }
-
-    fn try_status(&self, url: &str) -> Option<u16> {
-        self.0
-            .get(url)
-            .call()
-            .ok()
-            .map(|response| response.status().as_u16())
-    }
+fn migrate(binary: &Path, project: &Path, database_url: &str, command: &str) {
+    let (output, stdout, stderr) = run(Command::new(binary)
+        .args(["migrate", command])
+        .current_dir(project)
+        .env("DATABASE_URL", database_url)
+        .stdin(Stdio::null()));
+    assert!(
+        output.status.success(),
+        "`server migrate {command}` failed\nstdout:\n{stdout}\nstderr:\n{stderr}"
+    );
+    assert!(
+        stdout.contains("00001_create_users.sql"),
+        "`server migrate {command}` did not report the migration: {stdout}"
+    );
 }
 
 #[test]

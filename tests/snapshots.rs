@@ -46,3 +46,13 @@ fn sqlite_project() {
 fn postgres_project() {
     snapshot_plan(Database::Postgres);
 }
+
+#[test]
+fn mysql_project() {
+    snapshot_plan(Database::Mysql);
+}
+
+#[test]
+fn none_project() {
+    snapshot_plan(Database::None);
+}

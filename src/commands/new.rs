@@ -401,8 +401,10 @@ fn print_summary(
     }
     writeln!(out, "\nnext steps:")?;
     writeln!(out, "  cd {}", shell_quote(&shown))?;
-    if spec.database == Database::Postgres {
-        writeln!(out, "  docker compose up -d postgres")?;
+    match spec.database {
+        Database::Postgres => writeln!(out, "  docker compose up -d postgres")?,
+        Database::Mysql => writeln!(out, "  docker compose up -d mysql")?,
+        Database::Sqlite | Database::None => {}
     }
     writeln!(out, "  go run ./cmd/server")?;
     writeln!(out, "  go test ./...")

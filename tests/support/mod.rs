@@ -1,5 +1,8 @@
-//! Helpers shared by the integration tests: running the binary, the Go toolchain and the test PostgreSQL server.
+//! Helpers shared by the integration tests: running the binary, the Go toolchain and the test PostgreSQL and
+//! MariaDB servers.
 #![allow(dead_code)]
+
+pub mod server;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -7,6 +10,10 @@ use std::process::{Command, Output, Stdio};
 
 /// Environment variable with the URL of a PostgreSQL server the tests may create databases on; `.ci/run` sets it.
 pub const POSTGRES_URL_VAR: &str = "SCAFFOLD_TEST_POSTGRES_URL";
+
+/// Environment variable with a `mysql://user:password@host:port/name` URL of a MySQL or MariaDB server, set by
+/// `.ci/run`. Its user must be allowed to create databases whose names start with `name`.
+pub const MYSQL_URL_VAR: &str = "SCAFFOLD_TEST_MYSQL_URL";
 
 /// Returns a command for the `scaffold` binary with git isolated from the developer's configuration.
 pub fn scaffold(cwd: &Path) -> Command {
@@ -235,4 +242,119 @@ fn unique_suffix() -> u64 {
     use std::sync::atomic::{AtomicU64, Ordering};
     static NEXT: AtomicU64 = AtomicU64::new(0);
     NEXT.fetch_add(1, Ordering::SeqCst)
+}
+
+/// Returns the test MySQL or MariaDB server's URL, failing the test with instructions when it is not configured.
+pub fn mysql_url() -> String {
+    std::env::var(MYSQL_URL_VAR).unwrap_or_else(|_| {
+        panic!(
+            "{MYSQL_URL_VAR} is not set; these tests need a MySQL or MariaDB server whose user may create \
+             databases. Run .ci/run, or `source .ci/services.sh && install_debian_packages && start_mariadb` \
+             before cargo test"
+        )
+    })
+}
+
+/// A database created for one test on the test MySQL or MariaDB server and dropped when this value is dropped.
+/// Its name starts with the name in the server's URL, so a user granted databases by that prefix may create it.
+pub struct TempMysqlDatabase {
+    server: MysqlUrl,
+    pub name: String,
+    pub url: String,
+}
+
+impl TempMysqlDatabase {
+    pub fn create(suffix: &str) -> Self {
+        let server = MysqlUrl::parse(&mysql_url());
+        let name = format!(
+            "{}_{suffix}_{}_{}",
+            server.database,
+            std::process::id(),
+            unique_suffix()
+        );
+        server.execute(&format!("CREATE DATABASE `{name}`"));
+        let url = server.with_database(&name);
+        Self { server, name, url }
+    }
+}
+
+impl Drop for TempMysqlDatabase {
+    fn drop(&mut self) {
+        let _ = self
+            .server
+            .client()
+            .args(["-e", &format!("DROP DATABASE IF EXISTS `{}`", self.name)])
+            .output();
+    }
+}
+
+/// The parts of a `mysql://user:password@host:port/name` URL that the `mariadb` client needs. Percent-escapes are
+/// not decoded, so the test URL must not need them.
+struct MysqlUrl {
+    user: String,
+    password: String,
+    host: String,
+    port: String,
+    database: String,
+}
+
+impl MysqlUrl {
+    fn parse(url: &str) -> Self {
+        let invalid = || -> ! {
+            panic!(
+                "{MYSQL_URL_VAR} must have the form mysql://user:password@host:port/name, got {url}"
+            )
+        };
+        let rest = url.strip_prefix("mysql://").unwrap_or_else(|| invalid());
+        let (credentials, rest) = rest.rsplit_once('@').unwrap_or_else(|| invalid());
+        let (user, password) = credentials.split_once(':').unwrap_or((credentials, ""));
+        let (address, database) = rest.split_once('/').unwrap_or_else(|| invalid());
+        let (host, port) = address.rsplit_once(':').unwrap_or((address, "3306"));
+        let database = database.split('?').next().unwrap_or_default();
+        if database.is_empty() {
+            invalid();
+        }
+        Self {
+            user: user.into(),
+            password: password.into(),
+            host: host.into(),
+            port: port.into(),
+            database: database.into(),
+        }
+    }
+
+    fn with_database(&self, name: &str) -> String {
+        format!(
+            "mysql://{}:{}@{}:{}/{name}",
+            self.user, self.password, self.host, self.port
+        )
+    }
+
+    fn client(&self) -> Command {
+        let mut command = Command::new("mariadb");
+        command
+            .args([
+                "--protocol=tcp",
+                "--batch",
+                "--host",
+                &self.host,
+                "--port",
+                &self.port,
+            ])
+            .args(["--user", &self.user])
+            .env("MYSQL_PWD", &self.password)
+            .stdin(Stdio::null());
+        command
+    }
+
+    fn execute(&self, sql: &str) {
+        let output = self.client().args(["-e", sql]).output().expect(
+            "the mariadb client is required for the MySQL tests; run .ci/run or install mariadb-client",
+        );
+        assert!(
+            output.status.success(),
+            "mariadb `{sql}` failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
 }

@@ -1,12 +1,20 @@
+{% if database == "none" -%}
+// Command server runs the {{ app_name }} HTTP service. With the argument
+// "healthcheck" it checks that a running server returns 200 from /healthz,
+// for container health checks.
+{%- else -%}
 // Command server runs the {{ app_name }} HTTP service. With the arguments
 // "migrate up", "migrate down" or "migrate status" it manages the database
 // schema instead and exits. With the argument "healthcheck" it checks that a
 // running server returns 200 from /healthz, for container health checks.
+{%- endif %}
 package main
 
 import (
 	"context"
+{%- if database != "none" %}
 	"database/sql"
+{%- endif %}
 	"errors"
 	"fmt"
 	"io"
@@ -37,8 +45,10 @@ func main() {
 }
 
 // run starts the service and blocks until ctx is cancelled, then shuts down
-// gracefully and returns nil. Logs go to stderr. The migrate subcommand
+// gracefully and returns nil. Logs go to stderr.
+{%- if database != "none" %} The migrate subcommand
 // prints its results to stdout.
+{%- endif %}
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	cfg, err := config.Load(getenv)
 	if err != nil {
@@ -48,7 +58,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runHealthcheck(ctx, cfg, args[2:])
 	}
 	logger := newLogger(stderr, cfg)
-
+{% if database == "none" %}
+	if len(args) > 1 {
+		return fmt.Errorf("unknown command %q: the server takes no arguments, and it keeps users in memory, "+
+			"so it has no migrate command", args[1])
+	}
+{%- else %}
 	db, err := repository.Open(ctx, cfg.DatabaseURL, repository.PoolConfig{
 		MaxOpenConns:    cfg.DBMaxOpenConns,
 		MaxIdleConns:    cfg.DBMaxIdleConns,
@@ -73,10 +88,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err := migrateUp(ctx, migrator, logger); err != nil {
 		return err
 	}
+{%- endif %}
 
 	var ready atomic.Bool
+{%- if database == "none" %}
+	users := service.NewUsers(repository.NewUsers(), nil)
+	handler := api.NewServer(logger, users, readinessCheck(&ready), api.Options{
+{%- else %}
 	users := service.NewUsers(repository.NewUsers(db), nil)
 	handler := api.NewServer(logger, users, readinessCheck(&ready, db), api.Options{
+{%- endif %}
 		MaxBodyBytes:         cfg.MaxBodyBytes,
 		RequestTimeout:       cfg.RequestTimeout,
 		PageLimitDefault:     cfg.PageLimitDefault,
@@ -120,6 +141,19 @@ func newLogger(w io.Writer, cfg config.Config) *slog.Logger {
 	return slog.New(middleware.LogHandler(handler))
 }
 
+{% if database == "none" -%}
+// readinessCheck returns the check behind /readyz. It fails only while the
+// server starts or shuts down, because the in-memory store has no
+// dependency that can fail.
+func readinessCheck(ready *atomic.Bool) api.ReadinessCheck {
+	return func(context.Context) error {
+		if !ready.Load() {
+			return errors.New("server is starting or shutting down")
+		}
+		return nil
+	}
+}
+{%- else -%}
 // readinessCheck returns the check behind /readyz. It fails while the server
 // starts or shuts down and when the database does not respond to a ping.
 func readinessCheck(ready *atomic.Bool, db *sql.DB) api.ReadinessCheck {
@@ -133,6 +167,7 @@ func readinessCheck(ready *atomic.Bool, db *sql.DB) api.ReadinessCheck {
 		return nil
 	}
 }
+{%- endif %}
 
 // serve runs srv on listener until ctx is cancelled. It sets ready while
 // serving. On cancellation it clears ready and calls Shutdown, which stops

@@ -14,8 +14,10 @@ import (
 	"sync/atomic"
 	"testing"
 	"time"
+{%- if database != "none" %}
 
 	"{{ module_path }}/internal/testdb"
+{%- endif %}
 )
 
 // freePort returns a loopback TCP port that was free a moment ago. Another
@@ -84,7 +86,9 @@ func TestRunServesAndStops(t *testing.T) {
 	getenv := getenvFrom(map[string]string{
 		"HOST":             "127.0.0.1",
 		"PORT":             port,
+{%- if database != "none" %}
 		"DATABASE_URL":     testdb.URL(t),
+{%- endif %}
 		"LOG_FORMAT":       "json",
 		"SHUTDOWN_TIMEOUT": "5s",
 	})
@@ -149,8 +153,11 @@ func TestRunServesAndStops(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatal("run did not return within 10s of cancellation")
 	}
-
+{% if database == "none" %}
+	for _, msg := range []string{`"msg":"server started"`, `"msg":"http request"`, `"msg":"server stopped"`} {
+{%- else %}
 	for _, msg := range []string{`"msg":"migration applied"`, `"msg":"server started"`, `"msg":"http request"`, `"msg":"server stopped"`} {
+{%- endif %}
 		if !strings.Contains(logs.String(), msg) {
 			t.Errorf("logs lack %s:\n%s", msg, logs.String())
 		}
@@ -205,6 +212,15 @@ func TestHealthcheckHost(t *testing.T) {
 	}
 }
 
+{% if database == "none" -%}
+func TestRunRejectsArguments(t *testing.T) {
+	err := run(context.Background(), []string{"server", "migrate", "up"}, getenvFrom(nil), io.Discard, io.Discard)
+
+	if err == nil || !strings.Contains(err.Error(), `"migrate"`) {
+		t.Errorf("run with migrate up returned %v, want an error naming the argument", err)
+	}
+}
+{%- else -%}
 func TestRunMigrate(t *testing.T) {
 	getenv := getenvFrom(map[string]string{"DATABASE_URL": testdb.URL(t)})
 	ctx := context.Background()
@@ -236,6 +252,7 @@ func TestRunMigrate(t *testing.T) {
 		t.Errorf("migrate sideways error = %v, want an unknown command error", err)
 	}
 }
+{%- endif %}
 
 func TestServeFinishesInFlightRequest(t *testing.T) {
 	started := make(chan struct{})

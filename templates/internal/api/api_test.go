@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
@@ -353,6 +354,24 @@ func TestInternalErrorHidesCause(t *testing.T) {
 	}
 	if !logged {
 		t.Errorf("no request failed log line in: %s", ts.logs.String())
+	}
+}
+
+func TestDatabaseUnavailableIs503(t *testing.T) {
+	ts := newTestServer(t)
+	ts.store.failWith = fmt.Errorf("%w: dial tcp 127.0.0.1:5432: connect: connection refused", service.ErrUnavailable)
+
+	rec := ts.do(t, http.MethodPost, "/v1/users", `{"name":"Ada","email":"ada@example.com"}`)
+
+	if rec.Code != http.StatusServiceUnavailable {
+		t.Fatalf("status = %d, want 503", rec.Code)
+	}
+	decodeProblem(t, rec)
+	if strings.Contains(rec.Body.String(), "connection refused") {
+		t.Errorf("response reveals the cause: %s", rec.Body.String())
+	}
+	if !strings.Contains(ts.logs.String(), "connection refused") {
+		t.Errorf("the cause is not logged: %s", ts.logs.String())
 	}
 }
 

@@ -82,6 +82,8 @@ func problemFor(err error) problem {
 		return newProblem(http.StatusConflict, "Another user already has this email address.")
 	case errors.Is(err, errNotReady):
 		return newProblem(http.StatusServiceUnavailable, "The service is not ready to serve requests.")
+	case errors.Is(err, service.ErrUnavailable):
+		return newProblem(http.StatusServiceUnavailable, "The database is unavailable. Retry the request later.")
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		// The request deadline of middleware.Timeout passed, or the client
 		// closed the connection.
@@ -102,11 +104,11 @@ func newProblem(status int, detail string) problem {
 }
 
 // writeError writes the problem response for err. It logs errors that map
-// to 500, because the response hides their cause. A logger built on
-// middleware.LogHandler adds the request ID.
+// to 500, and database outages, because the response hides their cause. A
+// logger built on middleware.LogHandler adds the request ID.
 func writeError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
 	p := problemFor(err)
-	if p.Status == http.StatusInternalServerError {
+	if p.Status == http.StatusInternalServerError || errors.Is(err, service.ErrUnavailable) {
 		logger.ErrorContext(r.Context(), "request failed",
 			slog.String("error", err.Error()),
 			slog.String("method", r.Method),

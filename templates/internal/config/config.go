@@ -23,9 +23,12 @@ type Config struct {
 	Port int    `env:"PORT" envDefault:"8080"`
 
 {% if database == "postgres" %}	DatabaseURL string `env:"DATABASE_URL" envDefault:"postgres://postgres:postgres@localhost:5432/{{ database_name }}?sslmode=disable"`
-{% else %}	DatabaseURL string `env:"DATABASE_URL" envDefault:"data/{{ app_name }}.db"`
-{% endif %}
-	LogLevel  string `env:"LOG_LEVEL" envDefault:"info"`
+
+{% elif database == "mysql" %}	DatabaseURL string `env:"DATABASE_URL" envDefault:"mysql://{{ database_name }}:{{ database_name }}@localhost:3306/{{ database_name }}"`
+
+{% elif database == "sqlite" %}	DatabaseURL string `env:"DATABASE_URL" envDefault:"data/{{ app_name }}.db"`
+
+{% endif %}	LogLevel  string `env:"LOG_LEVEL" envDefault:"info"`
 	LogFormat string `env:"LOG_FORMAT" envDefault:"json"`
 
 	ShutdownTimeout       time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"10s"`
@@ -33,11 +36,11 @@ type Config struct {
 	HTTPReadTimeout       time.Duration `env:"HTTP_READ_TIMEOUT" envDefault:"15s"`
 	HTTPWriteTimeout      time.Duration `env:"HTTP_WRITE_TIMEOUT" envDefault:"15s"`
 	HTTPIdleTimeout       time.Duration `env:"HTTP_IDLE_TIMEOUT" envDefault:"60s"`
-
+{% if database != "none" %}
 	DBMaxOpenConns    int           `env:"DB_MAX_OPEN_CONNS" envDefault:"10"`
 	DBMaxIdleConns    int           `env:"DB_MAX_IDLE_CONNS" envDefault:"10"`
 	DBConnMaxLifetime time.Duration `env:"DB_CONN_MAX_LIFETIME" envDefault:"30m"`
-
+{% endif %}
 	MaxBodyBytes     int64         `env:"MAX_BODY_BYTES" envDefault:"1048576"`
 	RequestTimeout   time.Duration `env:"REQUEST_TIMEOUT" envDefault:"10s"`
 	PageLimitDefault int           `env:"PAGE_LIMIT_DEFAULT" envDefault:"20"`

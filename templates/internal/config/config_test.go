@@ -30,9 +30,11 @@ func TestLoadDefaults(t *testing.T) {
 	if cfg.Port != 8080 {
 		t.Errorf("Port = %d, want 8080", cfg.Port)
 	}
+{%- if database != "none" %}
 	if cfg.DatabaseURL == "" {
 		t.Error("DatabaseURL is empty, want a default")
 	}
+{%- endif %}
 	if cfg.LogLevel != "info" {
 		t.Errorf("LogLevel = %q, want info", cfg.LogLevel)
 	}
@@ -54,6 +56,7 @@ func TestLoadDefaults(t *testing.T) {
 	if cfg.HTTPIdleTimeout != 60*time.Second {
 		t.Errorf("HTTPIdleTimeout = %s, want 60s", cfg.HTTPIdleTimeout)
 	}
+{%- if database != "none" %}
 	if cfg.DBMaxOpenConns != 10 {
 		t.Errorf("DBMaxOpenConns = %d, want 10", cfg.DBMaxOpenConns)
 	}
@@ -63,6 +66,7 @@ func TestLoadDefaults(t *testing.T) {
 	if cfg.DBConnMaxLifetime != 30*time.Minute {
 		t.Errorf("DBConnMaxLifetime = %s, want 30m", cfg.DBConnMaxLifetime)
 	}
+{%- endif %}
 	if cfg.MaxBodyBytes != 1<<20 {
 		t.Errorf("MaxBodyBytes = %d, want %d", cfg.MaxBodyBytes, 1<<20)
 	}
@@ -139,6 +143,7 @@ func TestLoadValidValues(t *testing.T) {
 				}
 			},
 		},
+{%- if database != "none" %}
 		{
 			name: "database url",
 			env:  map[string]string{"DATABASE_URL": "/tmp/other.db"},
@@ -148,6 +153,7 @@ func TestLoadValidValues(t *testing.T) {
 				}
 			},
 		},
+{%- endif %}
 		{
 			name: "log level upper case",
 			env:  map[string]string{"LOG_LEVEL": "DEBUG", "LOG_FORMAT": "Text"},
@@ -213,11 +219,14 @@ func TestLoadInvalidValues(t *testing.T) {
 		{name: "port not a number", env: map[string]string{"PORT": "http"}, want: []string{"PORT"}},
 		{name: "port out of range", env: map[string]string{"PORT": "70000"}, want: []string{"PORT"}},
 		{name: "port zero", env: map[string]string{"PORT": "0"}, want: []string{"PORT"}},
+{%- if database != "none" %}
 		{name: "blank database url", env: map[string]string{"DATABASE_URL": "  "}, want: []string{"DATABASE_URL"}},
+{%- endif %}
 		{name: "unknown log level", env: map[string]string{"LOG_LEVEL": "verbose"}, want: []string{"LOG_LEVEL"}},
 		{name: "unknown log format", env: map[string]string{"LOG_FORMAT": "xml"}, want: []string{"LOG_FORMAT"}},
 		{name: "duration without unit", env: map[string]string{"SHUTDOWN_TIMEOUT": "10"}, want: []string{"SHUTDOWN_TIMEOUT"}},
 		{name: "negative duration", env: map[string]string{"HTTP_READ_TIMEOUT": "-1s"}, want: []string{"HTTP_READ_TIMEOUT"}},
+{%- if database != "none" %}
 		{name: "zero open connections", env: map[string]string{"DB_MAX_OPEN_CONNS": "0"}, want: []string{"DB_MAX_OPEN_CONNS"}},
 		{
 			name: "idle above open connections",
@@ -225,6 +234,7 @@ func TestLoadInvalidValues(t *testing.T) {
 			want: []string{"DB_MAX_IDLE_CONNS"},
 		},
 		{name: "negative idle connections", env: map[string]string{"DB_MAX_IDLE_CONNS": "-1"}, want: []string{"DB_MAX_IDLE_CONNS"}},
+{%- endif %}
 		{name: "zero body size", env: map[string]string{"MAX_BODY_BYTES": "0"}, want: []string{"MAX_BODY_BYTES"}},
 		{
 			name: "default page limit above max",
@@ -254,9 +264,15 @@ func TestLoadInvalidValues(t *testing.T) {
 				"PORT":              "abc",
 				"LOG_FORMAT":        "xml",
 				"HTTP_IDLE_TIMEOUT": "forever",
+{%- if database == "none" %}
+				"MAX_BODY_BYTES":    "0",
+			},
+			want: []string{"PORT", "HTTP_IDLE_TIMEOUT", "LOG_FORMAT", "MAX_BODY_BYTES"},
+{%- else %}
 				"DB_MAX_OPEN_CONNS": "0",
 			},
 			want: []string{"PORT", "HTTP_IDLE_TIMEOUT", "LOG_FORMAT", "DB_MAX_OPEN_CONNS"},
+{%- endif %}
 		},
 	}
 

@@ -23,9 +23,11 @@ func (c Config) validate() []problem {
 	if c.Port < 1 || c.Port > 65535 {
 		add("PORT", fmt.Sprintf("must be between 1 and 65535, got %d", c.Port))
 	}
+{%- if database != "none" %}
 	if strings.TrimSpace(c.DatabaseURL) == "" {
 		add("DATABASE_URL", "must not be blank")
 	}
+{%- endif %}
 	switch c.LogLevel {
 	case "debug", "info", "warn", "error":
 	default:
@@ -47,14 +49,16 @@ func (c Config) validate() []problem {
 		{key: "HTTP_WRITE_TIMEOUT", value: c.HTTPWriteTimeout},
 		{key: "HTTP_IDLE_TIMEOUT", value: c.HTTPIdleTimeout},
 		{key: "REQUEST_TIMEOUT", value: c.RequestTimeout},
+{%- if database != "none" %}
 		{key: "DB_CONN_MAX_LIFETIME", value: c.DBConnMaxLifetime},
+{%- endif %}
 	}
 	for _, d := range durations {
 		if d.value <= 0 {
 			add(d.key, fmt.Sprintf("must be a positive duration such as 10s, got %s", d.value))
 		}
 	}
-
+{% if database != "none" %}
 	if c.DBMaxOpenConns < 1 {
 		add("DB_MAX_OPEN_CONNS", fmt.Sprintf("must be at least 1, got %d", c.DBMaxOpenConns))
 	}
@@ -64,7 +68,7 @@ func (c Config) validate() []problem {
 		add("DB_MAX_IDLE_CONNS", fmt.Sprintf(
 			"must not exceed DB_MAX_OPEN_CONNS (%d), got %d", c.DBMaxOpenConns, c.DBMaxIdleConns))
 	}
-
+{% endif %}
 	if c.MaxBodyBytes < 1 {
 		add("MAX_BODY_BYTES", fmt.Sprintf("must be at least 1, got %d", c.MaxBodyBytes))
 	}

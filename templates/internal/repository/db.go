@@ -1,6 +1,7 @@
 // Package repository stores users in a SQL database through database/sql.
-// The database-specific parts (driver, connection string, error codes and
-// migration dialect) live in open.go.
+// The database-specific parts live in two files: open.go has the driver,
+// connection string, error codes and migration dialect, and queries.go has
+// the SQL text.
 package repository
 
 import (

@@ -3,6 +3,7 @@ package repository
 
 import (
 	"errors"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // Registers the "pgx" database/sql driver.
@@ -31,6 +32,22 @@ func isUniqueViolation(err error) bool {
 	return errors.As(err, &pgErr) && pgErr.Code == uniqueViolation
 }
 
+// isConnectionError reports whether err is a PostgreSQL error that means the
+// server refused or dropped the connection: SQLSTATE class 08 (connection
+// exception), 53300 (too many connections), 57P01 to 57P03 (the server is
+// shutting down, crashed or still starting).
+func isConnectionError(err error) bool {
+	var pgErr *pgconn.PgError
+	if !errors.As(err, &pgErr) {
+		return false
+	}
+	switch pgErr.Code {
+	case "53300", "57P01", "57P02", "57P03":
+		return true
+	}
+	return strings.HasPrefix(pgErr.Code, "08")
+}
+
 // migratorOptions makes goose hold a PostgreSQL advisory lock while it
 // migrates, so that instances starting at the same time apply each migration
 // once. A waiting instance retries every second for up to 5 minutes.
@@ -40,6 +57,123 @@ func migratorOptions() ([]goose.ProviderOption, error) {
 		return nil, err
 	}
 	return []goose.ProviderOption{goose.WithSessionLocker(locker)}, nil
+}
+{% elif database == "mysql" -%}
+package repository
+
+import (
+	"errors"
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	"github.com/go-sql-driver/mysql"
+	"github.com/pressly/goose/v3"
+	"github.com/pressly/goose/v3/lock"
+)
+
+// This file holds everything specific to MySQL and MariaDB except the SQL
+// text, which is in queries.go.
+
+const (
+	driverName   = "mysql"
+	gooseDialect = goose.DialectMySQL
+)
+
+// MySQL server error numbers, the same on MariaDB.
+const (
+	errDupEntry           = 1062 // ER_DUP_ENTRY: a unique index already has the value.
+	errTooManyConns       = 1040 // ER_CON_COUNT_ERROR
+	errServerShutdown     = 1053 // ER_SERVER_SHUTDOWN
+	errConnectionKilled   = 1927 // ER_CONNECTION_KILLED, MariaDB only.
+	errInteractionTimeout = 4031 // ER_CLIENT_INTERACTION_TIMEOUT, MySQL 8.0.24 and later.
+)
+
+// dataSourceName turns DATABASE_URL into a go-sql-driver/mysql data source
+// name. DATABASE_URL is either a URL, mysql://user:password@host:3306/name,
+// or the driver's own form, user:password@tcp(host:3306)/name. Query
+// parameters are passed to the driver in both forms.
+//
+// It overrides two driver settings that the repository relies on:
+// parseTime=true returns DATETIME columns as time.Time, and loc=UTC writes and
+// reads time.Time values in UTC, because DATETIME stores no time zone.
+func dataSourceName(databaseURL string) (string, error) {
+	cfg, err := parseConfig(databaseURL)
+	if err != nil {
+		return "", err
+	}
+	cfg.ParseTime = true
+	cfg.Loc = time.UTC
+	return cfg.FormatDSN(), nil
+}
+
+func parseConfig(databaseURL string) (*mysql.Config, error) {
+	if !strings.HasPrefix(databaseURL, "mysql://") {
+		cfg, err := mysql.ParseDSN(databaseURL)
+		if err != nil {
+			return nil, fmt.Errorf("DATABASE_URL is neither a mysql:// URL nor a valid "+
+				"user:password@tcp(host:3306)/name data source name: %w", err)
+		}
+		return cfg, nil
+	}
+
+	u, err := url.Parse(databaseURL)
+	if err != nil {
+		// The parse error would print the URL, password included.
+		return nil, errors.New("DATABASE_URL is not a valid URL; use the form mysql://user:password@host:3306/name")
+	}
+	name := strings.TrimPrefix(u.Path, "/")
+	if name == "" || strings.Contains(name, "/") {
+		return nil, fmt.Errorf("DATABASE_URL names the database %q; use the form mysql://user:password@host:3306/name", name)
+	}
+	// The driver parses the address and the query parameters. The user name
+	// and password are set afterwards, because the driver's form cannot
+	// escape every character a password may contain.
+	cfg, err := mysql.ParseDSN("tcp(" + u.Host + ")/" + name + "?" + u.RawQuery)
+	if err != nil {
+		return nil, fmt.Errorf("DATABASE_URL: %w", err)
+	}
+	cfg.User = u.User.Username()
+	cfg.Passwd, _ = u.User.Password()
+	return cfg, nil
+}
+
+func isUniqueViolation(err error) bool {
+	var mysqlErr *mysql.MySQLError
+	return errors.As(err, &mysqlErr) && mysqlErr.Number == errDupEntry
+}
+
+// isConnectionError reports whether err means that the server refused or
+// dropped the connection. The driver returns mysql.ErrInvalidConn when a
+// connection breaks during a statement that database/sql cannot retry.
+func isConnectionError(err error) bool {
+	if errors.Is(err, mysql.ErrInvalidConn) {
+		return true
+	}
+	var mysqlErr *mysql.MySQLError
+	if !errors.As(err, &mysqlErr) {
+		return false
+	}
+	switch mysqlErr.Number {
+	case errTooManyConns, errServerShutdown, errConnectionKilled, errInteractionTimeout:
+		return true
+	}
+	return false
+}
+
+// migratorOptions makes goose hold a lock row in the goose_lock table while
+// it migrates, so that instances starting at the same time apply each
+// migration once. MySQL has no advisory lock that goose supports, so the lock
+// is a lease: goose renews it every 5 s, and another instance may take it 30 s
+// after the holder stopped renewing. A waiting instance retries every 5 s for
+// up to 5 minutes.
+func migratorOptions() ([]goose.ProviderOption, error) {
+	locker, err := lock.NewMySQLTableLocker()
+	if err != nil {
+		return nil, err
+	}
+	return []goose.ProviderOption{goose.WithLocker(locker)}, nil
 }
 {% else -%}
 package repository
@@ -99,6 +233,22 @@ func dataSourceName(databaseURL string) (string, error) {
 func isUniqueViolation(err error) bool {
 	var sqliteErr *sqlite.Error
 	return errors.As(err, &sqliteErr) && sqliteErr.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE
+}
+
+// isConnectionError reports whether err is SQLITE_BUSY or SQLITE_LOCKED,
+// which SQLite returns when another connection held the lock for longer than
+// busy_timeout. The request may succeed when retried.
+func isConnectionError(err error) bool {
+	var sqliteErr *sqlite.Error
+	if !errors.As(err, &sqliteErr) {
+		return false
+	}
+	// The low byte of an extended result code is its primary code.
+	switch sqliteErr.Code() & 0xff {
+	case sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED:
+		return true
+	}
+	return false
 }
 
 func migratorOptions() ([]goose.ProviderOption, error) {

@@ -3,17 +3,17 @@ package repository
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
+	"net"
+	"syscall"
 
 	"{{ module_path }}/internal/service"
 )
 
-// The queries use $N placeholders, which both PostgreSQL and SQLite accept.
-
-const userColumns = "id, name, email, created_at, updated_at"
-
-// Users stores users in the users table.
+// Users stores users in the users table. The SQL it runs is in queries.go.
 type Users struct {
 	db *sql.DB
 }
@@ -27,23 +27,17 @@ func NewUsers(db *sql.DB) *Users {
 
 // Create inserts u and returns it with the ID the database assigned.
 func (s *Users) Create(ctx context.Context, u service.User) (service.User, error) {
-	const query = `INSERT INTO users (name, email, created_at, updated_at)
-VALUES ($1, $2, $3, $4)
-RETURNING ` + userColumns
-
-	row := s.db.QueryRowContext(ctx, query, u.Name, u.Email, u.CreatedAt, u.UpdatedAt)
-	created, err := scanUser(row)
+	id, err := insertUser(ctx, s.db, u)
 	if err != nil {
 		return service.User{}, translate(err)
 	}
-	return created, nil
+	u.ID = id
+	return u, nil
 }
 
 // Get returns the user with the given ID.
 func (s *Users) Get(ctx context.Context, id int64) (service.User, error) {
-	const query = `SELECT ` + userColumns + ` FROM users WHERE id = $1`
-
-	u, err := scanUser(s.db.QueryRowContext(ctx, query, id))
+	u, err := scanUser(s.db.QueryRowContext(ctx, selectUserSQL, id))
 	if err != nil {
 		return service.User{}, translate(err)
 	}
@@ -53,17 +47,13 @@ func (s *Users) Get(ctx context.Context, id int64) (service.User, error) {
 // List returns at most limit users with an ID greater than afterID, ordered
 // by ID.
 func (s *Users) List(ctx context.Context, afterID int64, limit int) ([]service.User, error) {
-	const query = `SELECT ` + userColumns + ` FROM users
-WHERE id > $1
-ORDER BY id
-LIMIT $2`
-
-	rows, err := s.db.QueryContext(ctx, query, afterID, limit)
+	rows, err := s.db.QueryContext(ctx, listUsersSQL, afterID, limit)
 	if err != nil {
 		return nil, translate(err)
 	}
-	// Close only releases the connection here. rows.Err below reports every
-	// error of the iteration.
+	// Close returns the connection to the pool on every return path,
+	// including a failed Scan. rows.Err below reports every error of the
+	// iteration, so the error of Close adds nothing.
 	defer func() { _ = rows.Close() }()
 
 	users := make([]service.User, 0, limit)
@@ -83,13 +73,7 @@ LIMIT $2`
 // Update stores the name, email and update time of u.ID and returns the
 // stored row.
 func (s *Users) Update(ctx context.Context, u service.User) (service.User, error) {
-	const query = `UPDATE users
-SET name = $1, email = $2, updated_at = $3
-WHERE id = $4
-RETURNING ` + userColumns
-
-	row := s.db.QueryRowContext(ctx, query, u.Name, u.Email, u.UpdatedAt, u.ID)
-	updated, err := scanUser(row)
+	updated, err := updateUser(ctx, s.db, u)
 	if err != nil {
 		return service.User{}, translate(err)
 	}
@@ -98,9 +82,7 @@ RETURNING ` + userColumns
 
 // Delete removes the user with the given ID.
 func (s *Users) Delete(ctx context.Context, id int64) error {
-	const query = `DELETE FROM users WHERE id = $1`
-
-	result, err := s.db.ExecContext(ctx, query, id)
+	result, err := s.db.ExecContext(ctx, deleteUserSQL, id)
 	if err != nil {
 		return translate(err)
 	}
@@ -138,7 +120,30 @@ func translate(err error) error {
 		return service.ErrNotFound
 	case isUniqueViolation(err):
 		return fmt.Errorf("%w: %w", service.ErrConflict, err)
+	case isUnavailable(err):
+		return fmt.Errorf("%w: %w", service.ErrUnavailable, err)
 	default:
 		return err
 	}
+}
+
+// isUnavailable reports whether err means that the database could not be
+// reached or dropped the connection, so that the same request may succeed
+// once the database is back. database/sql retries a statement on a new
+// connection when the driver returns driver.ErrBadConn before sending it, so
+// most errors seen here come from dialing a stopped server or from a
+// connection that broke mid-statement.
+func isUnavailable(err error) bool {
+	var netErr net.Error
+	switch {
+	case errors.Is(err, driver.ErrBadConn),
+		errors.Is(err, context.DeadlineExceeded),
+		errors.Is(err, io.ErrUnexpectedEOF),
+		errors.Is(err, syscall.ECONNREFUSED),
+		errors.Is(err, syscall.ECONNRESET),
+		errors.Is(err, syscall.EPIPE),
+		errors.As(err, &netErr):
+		return true
+	}
+	return isConnectionError(err)
 }

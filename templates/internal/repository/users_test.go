@@ -4,41 +4,28 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"testing"
 	"time"
 
 	"{{ module_path }}/internal/repository"
 	"{{ module_path }}/internal/service"
-	"{{ module_path }}/internal/testdb"
 )
 
+// These tests are the contract of service.UserStore. Every database choice
+// runs the same tests against its store, so they check behavior, never SQL.
+
+{% if database == "none" -%}
 func newStore(t *testing.T) *repository.Users {
 	t.Helper()
-	ctx := context.Background()
-
-	db, err := repository.Open(ctx, testdb.URL(t), repository.PoolConfig{
-		MaxOpenConns:    4,
-		MaxIdleConns:    4,
-		ConnMaxLifetime: time.Minute,
-	})
-	if err != nil {
-		t.Fatalf("Open: %v", err)
-	}
-	t.Cleanup(func() {
-		if err := db.Close(); err != nil {
-			t.Errorf("close database: %v", err)
-		}
-	})
-
-	migrator, err := repository.NewMigrator(db)
-	if err != nil {
-		t.Fatalf("NewMigrator: %v", err)
-	}
-	if _, err := migrator.Up(ctx); err != nil {
-		t.Fatalf("apply migrations: %v", err)
-	}
-	return repository.NewUsers(db)
+	return repository.NewUsers()
 }
+{%- else -%}
+func newStore(t *testing.T) *repository.Users {
+	t.Helper()
+	return repository.NewUsers(openMigrated(t, 4))
+}
+{%- endif %}
 
 var stamp = time.Date(2025, 1, 2, 3, 4, 5, 123456000, time.UTC)
 
@@ -236,6 +223,55 @@ func TestUsersListPages(t *testing.T) {
 	if pages != 3 {
 		t.Errorf("page count = %d, want 3", pages)
 	}
+	for i := 1; i < len(gotIDs); i++ {
+		if gotIDs[i] <= gotIDs[i-1] {
+			t.Errorf("IDs across pages = %v, want strictly increasing", gotIDs)
+			break
+		}
+	}
+}
+
+func TestUsersListOrderSurvivesChanges(t *testing.T) {
+	store := newStore(t)
+	ctx := context.Background()
+	var ids []int64
+	for i := range 4 {
+		u, err := store.Create(ctx, newUser("User", fmt.Sprintf("user%d@example.com", i)))
+		if err != nil {
+			t.Fatalf("Create user %d: %v", i, err)
+		}
+		ids = append(ids, u.ID)
+	}
+
+	first, err := store.List(ctx, 0, 2)
+	if err != nil {
+		t.Fatalf("List first page: %v", err)
+	}
+	// An update must not move a user, a deletion must not shift the next
+	// page, and a new user must appear after every existing one.
+	if _, err := store.Update(ctx, service.User{ID: ids[3], Name: "Renamed", Email: "renamed@example.com", UpdatedAt: stamp}); err != nil {
+		t.Fatalf("Update: %v", err)
+	}
+	if err := store.Delete(ctx, ids[1]); err != nil {
+		t.Fatalf("Delete: %v", err)
+	}
+	created, err := store.Create(ctx, newUser("Late", "late@example.com"))
+	if err != nil {
+		t.Fatalf("Create late user: %v", err)
+	}
+	second, err := store.List(ctx, first[len(first)-1].ID, 10)
+	if err != nil {
+		t.Fatalf("List second page: %v", err)
+	}
+
+	got := []int64{first[0].ID, first[1].ID}
+	for _, u := range second {
+		got = append(got, u.ID)
+	}
+	want := []int64{ids[0], ids[1], ids[2], ids[3], created.ID}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("IDs across pages = %v, want %v", got, want)
+	}
 }
 
 func TestUsersListEmpty(t *testing.T) {
@@ -250,29 +286,129 @@ func TestUsersListEmpty(t *testing.T) {
 	}
 }
 
-func TestMigrationsDownAndUp(t *testing.T) {
+func TestUsersConcurrentCreatesWithUniqueEmails(t *testing.T) {
+	store := newStore(t)
 	ctx := context.Background()
-	db, err := repository.Open(ctx, testdb.URL(t), repository.PoolConfig{
-		MaxOpenConns:    1,
-		MaxIdleConns:    1,
-		ConnMaxLifetime: time.Minute,
-	})
-	if err != nil {
-		t.Fatalf("Open: %v", err)
+	const writers = 50
+
+	errs := make(chan error, writers)
+	var wg sync.WaitGroup
+	for i := range writers {
+		wg.Go(func() {
+			_, err := store.Create(ctx, newUser("Writer", fmt.Sprintf("writer%d@example.com", i)))
+			errs <- err
+		})
 	}
-	t.Cleanup(func() { _ = db.Close() })
-	migrator, err := repository.NewMigrator(db)
+	wg.Wait()
+	close(errs)
+
+	for err := range errs {
+		if err != nil {
+			t.Errorf("Create: %v", err)
+		}
+	}
+	users, err := store.List(ctx, 0, 2*writers)
 	if err != nil {
-		t.Fatalf("NewMigrator: %v", err)
+		t.Fatalf("List: %v", err)
+	}
+	if len(users) != writers {
+		t.Errorf("List returned %d users, want %d", len(users), writers)
+	}
+	emails := make(map[string]bool)
+	for _, u := range users {
+		emails[u.Email] = true
+	}
+	if len(emails) != writers {
+		t.Errorf("stored %d distinct emails, want %d", len(emails), writers)
+	}
+}
+
+func TestUsersConcurrentCreatesWithSameEmail(t *testing.T) {
+	store := newStore(t)
+	ctx := context.Background()
+	const writers = 50
+
+	errs := make(chan error, writers)
+	var wg sync.WaitGroup
+	for i := range writers {
+		wg.Go(func() {
+			_, err := store.Create(ctx, newUser(fmt.Sprintf("Writer %d", i), "same@example.com"))
+			errs <- err
+		})
+	}
+	wg.Wait()
+	close(errs)
+
+	var successes, conflicts int
+	for err := range errs {
+		switch {
+		case err == nil:
+			successes++
+		case errors.Is(err, service.ErrConflict):
+			conflicts++
+		default:
+			t.Errorf("Create error = %v, want nil or ErrConflict", err)
+		}
+	}
+	if successes != 1 {
+		t.Errorf("successful creates = %d, want 1", successes)
+	}
+	if conflicts != writers-1 {
+		t.Errorf("conflicts = %d, want %d", conflicts, writers-1)
+	}
+	users, err := store.List(ctx, 0, 2*writers)
+	if err != nil {
+		t.Fatalf("List: %v", err)
+	}
+	if len(users) != 1 {
+		t.Errorf("List returned %d users, want 1", len(users))
+	}
+}
+
+func TestUsersCancelledContext(t *testing.T) {
+	store := newStore(t)
+	existing, err := store.Create(context.Background(), newUser("Ada", "ada@example.com"))
+	if err != nil {
+		t.Fatalf("Create: %v", err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+
+	calls := []struct {
+		name string
+		call func() error
+	}{
+		{name: "Create", call: func() error {
+			_, err := store.Create(ctx, newUser("Grace", "grace@example.com"))
+			return err
+		}},
+		{name: "Get", call: func() error {
+			_, err := store.Get(ctx, existing.ID)
+			return err
+		}},
+		{name: "List", call: func() error {
+			_, err := store.List(ctx, 0, 10)
+			return err
+		}},
+		{name: "Update", call: func() error {
+			_, err := store.Update(ctx, service.User{ID: existing.ID, Name: "Changed", Email: "changed@example.com", UpdatedAt: stamp})
+			return err
+		}},
+		{name: "Delete", call: func() error {
+			return store.Delete(ctx, existing.ID)
+		}},
+	}
+	for _, c := range calls {
+		if err := c.call(); !errors.Is(err, context.Canceled) {
+			t.Errorf("%s error = %v, want context.Canceled", c.name, err)
+		}
 	}
 
-	if _, err := migrator.Up(ctx); err != nil {
-		t.Fatalf("Up: %v", err)
+	users, err := store.List(context.Background(), 0, 10)
+	if err != nil {
+		t.Fatalf("List: %v", err)
 	}
-	if _, err := migrator.Down(ctx); err != nil {
-		t.Fatalf("Down: %v", err)
-	}
-	if _, err := migrator.Up(ctx); err != nil {
-		t.Fatalf("Up after Down: %v", err)
+	if len(users) != 1 || users[0] != existing {
+		t.Errorf("users after cancelled calls = %+v, want only %+v unchanged", users, existing)
 	}
 }

@@ -39,6 +39,9 @@ var (
 	ErrConflict = errors.New("email address already in use")
 	// ErrInvalidCursor means that a list cursor was not produced by List.
 	ErrInvalidCursor = errors.New("invalid cursor")
+	// ErrUnavailable means that the database could not be reached, dropped
+	// the connection or stayed locked. The same call may succeed later.
+	ErrUnavailable = errors.New("storage unavailable")
 )
 
 // FieldError is one invalid input field.
@@ -62,7 +65,8 @@ func (e *ValidationError) Error() string {
 }
 
 // UserStore persists users. Implementations return ErrNotFound for a missing
-// ID and ErrConflict when the email address is taken.
+// ID, ErrConflict when the email address is taken and ErrUnavailable when the
+// database is unavailable.
 type UserStore interface {
 	// Create inserts u, ignoring u.ID, and returns it with the assigned ID.
 	Create(ctx context.Context, u User) (User, error)
