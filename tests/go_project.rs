@@ -275,7 +275,6 @@ fn drive_server(project: &Path, database_url: Option<&str>) {
         String::from_utf8_lossy(&healthcheck.stderr)
     );
 
-
     let ada = json!({"name": "Ada Lovelace", "email": "ada@example.com"});
     let (status, created) = client.send("POST", &format!("{base}/v1/users"), Some(&ada));
     assert_eq!(status, 201, "create: {created}");

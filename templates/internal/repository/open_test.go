@@ -18,12 +18,12 @@ func TestDataSourceName(t *testing.T) {
 		wantDB     string
 		wantParams map[string]string
 	}{
-		{
+		{ // #nosec G101 -- made-up credentials that test the URL parser
 			name:     "url",
 			url:      "mysql://app:secret@db.internal:3307/billing",
 			wantUser: "app", wantPasswd: "secret", wantAddr: "db.internal:3307", wantDB: "billing",
 		},
-		{
+		{ // #nosec G101 -- made-up credentials that test the URL parser
 			name:     "url with default port and escaped password",
 			url:      "mysql://app:p%40ss%2Fw%3Ard@localhost/billing?time_zone=%27%2B00%3A00%27",
 			wantUser: "app", wantPasswd: "p@ss/w:rd", wantAddr: "localhost:3306", wantDB: "billing",
