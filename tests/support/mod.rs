@@ -1,6 +1,10 @@
 //! Helpers shared by the integration tests: running the binary, the Go toolchain and the test PostgreSQL server.
 #![allow(dead_code)]
 
+pub mod go_server;
+pub mod pg_instance;
+pub mod raw_http;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
