@@ -2,6 +2,9 @@
 //! MariaDB servers.
 #![allow(dead_code)]
 
+pub mod go_server;
+pub mod pg_instance;
+pub mod raw_http;
 pub mod server;
 
 use std::fs;

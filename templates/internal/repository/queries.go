@@ -64,6 +64,12 @@ func updateUser(ctx context.Context, db *sql.DB, u service.User) (service.User, 
 	}
 	return updated, nil
 }
+
+// lockWrites returns at once, because MySQL lets concurrent writers wait for
+// each other's row locks.
+func (s *Users) lockWrites(context.Context) (func(), error) {
+	return func() {}, nil
+}
 {%- else -%}
 package repository
 
@@ -111,4 +117,25 @@ func updateUser(ctx context.Context, db *sql.DB, u service.User) (service.User, 
 	row := db.QueryRowContext(ctx, updateUserSQL, u.Name, u.Email, u.UpdatedAt, u.ID)
 	return scanUser(row)
 }
+{% if database == "sqlite" %}
+// lockWrites waits until no other write of this process runs, or until ctx
+// ends, and returns the function that releases the lock. SQLite allows one
+// writer at a time, and its busy timeout serves waiting writers in no
+// particular order, so under many concurrent writes some would fail with
+// SQLITE_BUSY after the timeout; queueing them here keeps every write.
+func (s *Users) lockWrites(ctx context.Context) (func(), error) {
+	select {
+	case s.writes <- struct{}{}:
+		return func() { <-s.writes }, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+{%- else %}
+// lockWrites returns at once, because PostgreSQL lets concurrent writers wait for
+// each other's row locks.
+func (s *Users) lockWrites(context.Context) (func(), error) {
+	return func() {}, nil
+}
+{%- endif %}
 {%- endif %}

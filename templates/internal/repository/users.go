@@ -16,17 +16,26 @@ import (
 // Users stores users in the users table. The SQL it runs is in queries.go.
 type Users struct {
 	db *sql.DB
+	// writes holds one token while a write runs, for the databases whose
+	// lockWrites in queries.go serializes writes.
+	writes chan struct{}
 }
 
 var _ service.UserStore = (*Users)(nil)
 
 // NewUsers returns a user store over db, which must be migrated.
 func NewUsers(db *sql.DB) *Users {
-	return &Users{db: db}
+	return &Users{db: db, writes: make(chan struct{}, 1)}
 }
 
 // Create inserts u and returns it with the ID the database assigned.
 func (s *Users) Create(ctx context.Context, u service.User) (service.User, error) {
+	unlock, err := s.lockWrites(ctx)
+	if err != nil {
+		return service.User{}, translate(err)
+	}
+	defer unlock()
+
 	id, err := insertUser(ctx, s.db, u)
 	if err != nil {
 		return service.User{}, translate(err)
@@ -73,6 +82,12 @@ func (s *Users) List(ctx context.Context, afterID int64, limit int) ([]service.U
 // Update stores the name, email and update time of u.ID and returns the
 // stored row.
 func (s *Users) Update(ctx context.Context, u service.User) (service.User, error) {
+	unlock, err := s.lockWrites(ctx)
+	if err != nil {
+		return service.User{}, translate(err)
+	}
+	defer unlock()
+
 	updated, err := updateUser(ctx, s.db, u)
 	if err != nil {
 		return service.User{}, translate(err)
@@ -82,6 +97,12 @@ func (s *Users) Update(ctx context.Context, u service.User) (service.User, error
 
 // Delete removes the user with the given ID.
 func (s *Users) Delete(ctx context.Context, id int64) error {
+	unlock, err := s.lockWrites(ctx)
+	if err != nil {
+		return translate(err)
+	}
+	defer unlock()
+
 	result, err := s.db.ExecContext(ctx, deleteUserSQL, id)
 	if err != nil {
 		return translate(err)

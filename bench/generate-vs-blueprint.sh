@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Compares `scaffold new --no-git` with `go-blueprint create` (v0.10.11, standard library, SQLite, `--git skip`)
+# in one run with bench/gentime, which alternates the tools and prints medians and ratios.
+#
+# Usage: bench/generate-vs-blueprint.sh [RUNS] [TEST_RUNS]   (defaults: 20 generations, 3 generate-and-test runs)
+#
+# go-blueprint is installed into a temporary GOBIN with `go install`. Its `create` runs `go get -u` and
+# `go mod tidy`, which ask the module proxy for the latest versions, so this benchmark needs network access
+# to GOPROXY and its go-blueprint times include those requests. Its SQLite driver uses cgo, so `go test` on its
+# project needs gcc.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+runs=${1:-20}
+test_runs=${2:-3}
+blueprint_version=v0.10.11
+
+work=$(mktemp -d /tmp/scaffold-generate-bench.XXXXXX)
+trap 'rm -rf "$work"' EXIT
+
+cargo build --release --quiet
+if ! GOBIN="$work/bin" GOTOOLCHAIN=local go install "github.com/melkeydev/go-blueprint@$blueprint_version"; then
+    echo "error: go install github.com/melkeydev/go-blueprint@$blueprint_version failed (output above);" \
+        "check GOPROXY and network access" >&2
+    exit 1
+fi
+(cd bench/gentime && GOTOOLCHAIN=local go build -o "$work/gentime" .)
+
+echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)," \
+    "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo); $(go version); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+mkdir "$work/projects"
+"$work/gentime" -scaffold "$PWD/target/release/scaffold" -blueprint "$work/bin/go-blueprint" \
+    -work "$work/projects" -runs "$runs" -test-runs "$test_runs"

@@ -1,0 +1,3 @@
+module scaffold.bench/gentime
+
+go 1.26.8

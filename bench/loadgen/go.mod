@@ -1,0 +1,3 @@
+module scaffold.bench/loadgen
+
+go 1.26.8
