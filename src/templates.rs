@@ -64,9 +64,10 @@ pub const IN_MEMORY: Condition = Condition {
     applies: |context| context.database == "none",
 };
 
-pub const USES_MYSQL: Condition = Condition {
-    description: "--db mysql",
-    applies: |context| context.database == "mysql",
+/// Projects whose `dataSourceName` has logic worth a unit test.
+pub const USES_MYSQL_OR_SQLITE: Condition = Condition {
+    description: "--db mysql or --db sqlite",
+    applies: |context| context.database == "mysql" || context.database == "sqlite",
 };
 
 macro_rules! built_in_templates {
@@ -135,6 +136,7 @@ built_in_templates! {
     InternalConfigConfigTestGo = "internal/config/config_test.go";
     InternalConfigValidateGo = "internal/config/validate.go";
     InternalMiddlewareAccesslogGo = "internal/middleware/accesslog.go";
+    InternalMiddlewareAccesslogInternalTestGo = "internal/middleware/accesslog_internal_test.go";
     InternalMiddlewareBodylimitGo = "internal/middleware/bodylimit.go";
     InternalMiddlewareClientipGo = "internal/middleware/clientip.go";
     InternalMiddlewareClientipTestGo = "internal/middleware/clientip_test.go";
@@ -155,7 +157,7 @@ built_in_templates! {
     InternalRepositoryDbGo = "internal/repository/db.go" if USES_SQL;
     InternalRepositoryMemoryGo = "internal/repository/memory.go" if IN_MEMORY;
     InternalRepositoryOpenGo = "internal/repository/open.go" if USES_SQL;
-    InternalRepositoryOpenTestGo = "internal/repository/open_test.go" if USES_MYSQL;
+    InternalRepositoryOpenTestGo = "internal/repository/open_test.go" if USES_MYSQL_OR_SQLITE;
     InternalRepositoryQueriesGo = "internal/repository/queries.go" if USES_SQL;
     InternalRepositorySqlTestGo = "internal/repository/sql_test.go" if USES_SQL;
     InternalRepositoryTranslateTestGo = "internal/repository/translate_test.go" if USES_SQL;

@@ -36,13 +36,26 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	// After the first signal, restore the default handling, so that a second
+	// signal stops the process at once instead of waiting for the shutdown.
+	context.AfterFunc(ctx, stop)
 	err := run(ctx, os.Args, os.Getenv, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "error:", err)
+		var usage usageError
+		if errors.As(err, &usage) {
+			os.Exit(2)
+		}
 		os.Exit(1)
 	}
 }
+
+// usageError reports invalid command-line arguments, for which main exits
+// with status 2.
+type usageError string
+
+func (e usageError) Error() string { return string(e) }
 
 // run starts the service and blocks until ctx is cancelled, then shuts down
 // gracefully and returns nil. Logs go to stderr.
@@ -57,13 +70,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if len(args) > 1 && args[1] == "healthcheck" {
 		return runHealthcheck(ctx, cfg, args[2:])
 	}
-	logger := newLogger(stderr, cfg)
-{% if database == "none" %}
-	if len(args) > 1 {
-		return fmt.Errorf("unknown command %q: the server takes no arguments, and it keeps users in memory, "+
-			"so it has no migrate command", args[1])
+	if err := checkArgs(args); err != nil {
+		return err
 	}
-{%- else %}
+	logger := newLogger(stderr, cfg)
+{%- if database != "none" %}
+
 	db, err := repository.Open(ctx, cfg.DatabaseURL, repository.PoolConfig{
 		MaxOpenConns:    cfg.DBMaxOpenConns,
 		MaxIdleConns:    cfg.DBMaxIdleConns,
@@ -122,6 +134,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("listen on %s: %w", cfg.Addr(), err)
 	}
 	logger.Info("server started", slog.String("addr", listener.Addr().String()))
+	stopShutdownLog := context.AfterFunc(ctx, func() {
+		logger.Info("shutdown started", slog.Duration("timeout", cfg.ShutdownTimeout))
+	})
+	defer stopShutdownLog()
 
 	if err := serve(ctx, srv, listener, &ready, cfg.ShutdownTimeout); err != nil {
 		return err
@@ -129,6 +145,35 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	logger.Info("server stopped")
 	return nil
 }
+
+{% if database == "none" -%}
+// checkArgs accepts no arguments, because the service keeps users in memory
+// and has no migrate command. run handles healthcheck before calling it.
+func checkArgs(args []string) error {
+	if len(args) > 1 {
+		return usageError(fmt.Sprintf("unknown command %q: run the server without arguments, or with healthcheck", args[1]))
+	}
+	return nil
+}
+{%- else -%}
+// checkArgs accepts no arguments or "migrate up|down|status". It runs before
+// the database is opened, so a mistyped command never starts the server.
+// run handles healthcheck before calling it.
+func checkArgs(args []string) error {
+	switch {
+	case len(args) <= 1:
+		return nil
+	case args[1] != "migrate":
+		return usageError(fmt.Sprintf("unknown command %q: use migrate up|down|status or healthcheck, "+
+			"or no arguments to serve", args[1]))
+	case len(args) != 3:
+		return usageError("usage: server migrate up|down|status")
+	case args[2] != "up" && args[2] != "down" && args[2] != "status":
+		return usageError(fmt.Sprintf("unknown migrate command %q: use up, down or status", args[2]))
+	}
+	return nil
+}
+{%- endif %}
 
 // newLogger returns the logger of the whole service. Lines logged with a
 // request's context carry its request ID.

@@ -216,11 +216,39 @@ func TestHealthcheckHost(t *testing.T) {
 func TestRunRejectsArguments(t *testing.T) {
 	err := run(context.Background(), []string{"server", "migrate", "up"}, getenvFrom(nil), io.Discard, io.Discard)
 
-	if err == nil || !strings.Contains(err.Error(), `"migrate"`) {
-		t.Errorf("run with migrate up returned %v, want an error naming the argument", err)
+	var usage usageError
+	if !errors.As(err, &usage) || !strings.Contains(err.Error(), `"migrate"`) {
+		t.Errorf("run with migrate up returned %v, want a usage error naming the argument", err)
 	}
 }
 {%- else -%}
+func TestRunRejectsArguments(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		// want is a substring of the error.
+		want string
+	}{
+		{name: "unknown command", args: []string{"server", "--help"}, want: `unknown command "--help"`},
+		{name: "migrate without command", args: []string{"server", "migrate"}, want: "usage: server migrate"},
+		{name: "unknown migrate command", args: []string{"server", "migrate", "sideways"}, want: `unknown migrate command "sideways"`},
+	}
+
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// The database URL is never opened: the arguments are checked first.
+			getenv := getenvFrom(map[string]string{"DATABASE_URL": "unused"})
+
+			err := run(context.Background(), tt.args, getenv, io.Discard, io.Discard)
+
+			var usage usageError
+			if !errors.As(err, &usage) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("run %q error = %v, want a usage error containing %q", tt.args, err, tt.want)
+			}
+		})
+	}
+}
+
 func TestRunMigrate(t *testing.T) {
 	getenv := getenvFrom(map[string]string{"DATABASE_URL": testdb.URL(t)})
 	ctx := context.Background()

@@ -144,7 +144,8 @@ func deleteUser(logger *slog.Logger, users *service.Users) http.Handler {
 func parseID(r *http.Request) (int64, error) {
 	raw := r.PathValue("id")
 	id, err := strconv.ParseInt(raw, 10, 64)
-	if err != nil || id < 1 {
+	// Only the canonical form is accepted, so +1 and 01 do not alias user 1.
+	if err != nil || id < 1 || strconv.FormatInt(id, 10) != raw {
 		return 0, badRequest("The user ID in the path must be a positive integer, got " + strconv.Quote(raw) + ".")
 	}
 	return id, nil

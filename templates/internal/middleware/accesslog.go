@@ -22,7 +22,7 @@ func AccessLog(logger *slog.Logger) func(http.Handler) http.Handler {
 
 			next.ServeHTTP(rec, r)
 
-			logger.LogAttrs(r.Context(), slog.LevelInfo, "http request",
+			logger.LogAttrs(r.Context(), accessLevel(r.URL.Path, rec.statusCode()), "http request",
 				slog.String("method", r.Method),
 				slog.String("route", r.Pattern),
 				slog.String("path", r.URL.Path),
@@ -72,4 +72,14 @@ func (r *statusRecorder) statusCode() int {
 		return http.StatusOK
 	}
 	return r.status
+}
+
+// accessLevel returns the level of an access log line: debug for successful
+// health probes, which a load balancer sends every few seconds, and info for
+// everything else.
+func accessLevel(path string, status int) slog.Level {
+	if (path == "/healthz" || path == "/readyz") && status < http.StatusBadRequest {
+		return slog.LevelDebug
+	}
+	return slog.LevelInfo
 }

@@ -215,12 +215,15 @@ func dataSourceName(databaseURL string) (string, error) {
 	path, query, _ := strings.Cut(databaseURL, "?")
 	path = strings.TrimPrefix(path, "file:")
 
-	inMemory := path == ":memory:" || path == "" || strings.Contains(query, "mode=memory")
-	if !inMemory {
-		dir := filepath.Dir(path)
-		if err := os.MkdirAll(dir, 0o750); err != nil {
-			return "", fmt.Errorf("create database folder %s: %w", dir, err)
-		}
+	// Each pooled connection would get its own empty in-memory database, so
+	// tables that one connection migrated would be missing on the others.
+	if path == ":memory:" || path == "" || strings.Contains(query, "mode=memory") {
+		return "", fmt.Errorf("DATABASE_URL %q names an in-memory SQLite database, which the connection pool "+
+			"cannot share; use a file path such as data/{{ app_name }}.db", databaseURL)
+	}
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return "", fmt.Errorf("create database folder %s: %w", dir, err)
 	}
 
 	separator := "?"

@@ -1,3 +1,4 @@
+{% if database == "mysql" -%}
 package repository
 
 import (
@@ -87,3 +88,33 @@ func TestDataSourceNameRejectsInvalidURL(t *testing.T) {
 		}
 	}
 }
+{% else -%}
+package repository
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestDataSourceNameRejectsInMemory(t *testing.T) {
+	for _, url := range []string{":memory:", "file::memory:?cache=shared", "file:db?mode=memory", ""} {
+		_, err := dataSourceName(url)
+		if err == nil || !strings.Contains(err.Error(), "in-memory SQLite database") {
+			t.Errorf("dataSourceName(%q) error = %v, want one about in-memory databases", url, err)
+		}
+	}
+}
+
+func TestDataSourceNameAddsPragmas(t *testing.T) {
+	path := t.TempDir() + "/nested/app.db"
+
+	dsn, err := dataSourceName(path)
+
+	if err != nil {
+		t.Fatalf("dataSourceName: %v", err)
+	}
+	if want := path + "?" + connectionPragmas; dsn != want {
+		t.Errorf("dataSourceName = %q, want %q", dsn, want)
+	}
+}
+{%- endif %}

@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -148,6 +149,10 @@ func validateName(name string) string {
 		return "is required"
 	case utf8.RuneCountInString(name) > maxNameRunes:
 		return fmt.Sprintf("must be at most %d characters", maxNameRunes)
+	case strings.IndexFunc(name, unicode.IsControl) >= 0:
+		// PostgreSQL rejects NUL in text columns, and no database should
+		// store line breaks or escape sequences in a display name.
+		return "must not contain control characters"
 	}
 	return ""
 }

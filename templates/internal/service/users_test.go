@@ -113,6 +113,13 @@ func TestUsersCreate(t *testing.T) {
 			},
 		},
 		{
+			name: "name with control characters",
+			in:   service.UserInput{Name: "Ada\x00\nLovelace", Email: "a@example.com"},
+			wantFields: []service.FieldError{
+				{Field: "name", Message: "must not contain control characters"},
+			},
+		},
+		{
 			name: "email without at sign",
 			in:   service.UserInput{Name: "Ada", Email: "ada.example.com"},
 			wantFields: []service.FieldError{
