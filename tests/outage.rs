@@ -14,6 +14,7 @@ use std::thread::sleep;
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
+use support::pg_instance::PgInstance;
 use support::run;
 use support::server::{Client, Server, build_server, free_port};
 use tempfile::TempDir;
@@ -22,7 +23,7 @@ use tempfile::TempDir;
 fn postgres_outage_returns_503_then_recovers() {
     let cwd = TempDir::new().unwrap();
     let project = support::generate(cwd.path(), &["billing", "--db", "postgres"]);
-    let mut database = PostgresServer::start();
+    let mut database = PgInstance::start();
 
     check_outage(&project, &mut database);
 }
@@ -182,139 +183,22 @@ fn run_ok(command: &mut Command, what: &str) {
     );
 }
 
-/// A PostgreSQL server in a temporary folder, managed with `initdb` and `pg_ctl` as the `postgres` user when the
-/// tests run as root. Dropping it stops the server and removes the folder.
-struct PostgresServer {
-    folder: TempDir,
-    bin: PathBuf,
-    port: u16,
-    as_postgres: bool,
-}
-
-impl PostgresServer {
-    fn start() -> Self {
-        let bin = postgres_bin_dir();
-        let folder = TempDir::new().unwrap();
-        let as_postgres = running_as_root();
-        if as_postgres {
-            chown(folder.path(), "postgres");
-        }
-        let mut server = Self {
-            folder,
-            bin,
-            port: free_port(),
-            as_postgres,
-        };
-        let data = server.data();
-        run_ok(
-            server.command("initdb").args([
-                "--pgdata",
-                data.to_str().unwrap(),
-                "--username=postgres",
-                "--auth=trust",
-                "--no-sync",
-            ]),
-            "initdb",
-        );
-        server.restart();
-        server
-    }
-
-    fn data(&self) -> PathBuf {
-        self.folder.path().join("data")
-    }
-
-    /// Returns a command for the PostgreSQL program `name`, run as the `postgres` user when the tests run as root.
-    fn command(&self, name: &str) -> Command {
-        let program = self.bin.join(name);
-        if self.as_postgres {
-            let mut command = Command::new("runuser");
-            command.args(["-u", "postgres", "--"]).arg(program);
-            command
-        } else {
-            Command::new(program)
-        }
-    }
-
-    fn pg_ctl(&self, args: &[&str]) -> Command {
-        let mut command = self.command("pg_ctl");
-        command
-            .args(["--pgdata", self.data().to_str().unwrap()])
-            .args(args);
-        command
-    }
-}
-
-impl DatabaseServer for PostgresServer {
+impl DatabaseServer for PgInstance {
     fn url(&self) -> String {
-        format!(
-            "postgres://postgres@127.0.0.1:{}/postgres?sslmode=disable",
-            self.port
-        )
+        PgInstance::url(self)
     }
 
     fn stop(&mut self) {
-        run_ok(
-            &mut self.pg_ctl(&["stop", "--mode=fast", "--wait", "--timeout=30"]),
-            "pg_ctl stop",
-        );
+        self.stop_server();
     }
 
     fn restart(&mut self) {
-        let options = format!(
-            "-c port={} -c listen_addresses=127.0.0.1 -c unix_socket_directories={} -c fsync=off",
-            self.port,
-            self.folder.path().display()
-        );
-        let log = self.folder.path().join("postgres.log");
-        run_ok(
-            &mut self.pg_ctl(&[
-                "start",
-                "--wait",
-                "--timeout=60",
-                "--log",
-                log.to_str().unwrap(),
-                "-o",
-                &options,
-            ]),
-            "pg_ctl start",
-        );
+        self.start_server();
     }
 
     fn logs(&self) -> String {
-        fs::read_to_string(self.folder.path().join("postgres.log")).unwrap_or_default()
+        PgInstance::logs(self)
     }
-}
-
-impl Drop for PostgresServer {
-    fn drop(&mut self) {
-        let _ = self
-            .pg_ctl(&["stop", "--mode=immediate", "--wait", "--timeout=30"])
-            .stdin(Stdio::null())
-            .output();
-    }
-}
-
-/// Returns the newest `/usr/lib/postgresql/VERSION/bin`, where Debian installs `initdb` and `pg_ctl`.
-fn postgres_bin_dir() -> PathBuf {
-    let root = Path::new("/usr/lib/postgresql");
-    let mut versions: Vec<(u32, PathBuf)> = fs::read_dir(root)
-        .into_iter()
-        .flatten()
-        .flatten()
-        .filter_map(|entry| {
-            let version = entry.file_name().to_str()?.parse().ok()?;
-            let bin = entry.path().join("bin");
-            bin.join("initdb").exists().then_some((version, bin))
-        })
-        .collect();
-    versions.sort();
-    versions.pop().map(|(_, bin)| bin).unwrap_or_else(|| {
-        panic!(
-            "no PostgreSQL server binaries in {}/VERSION/bin; install Debian's postgresql package or run .ci/run",
-            root.display()
-        )
-    })
 }
 
 /// A MariaDB server in a temporary folder with its own data folder, socket and port, started as a child process.

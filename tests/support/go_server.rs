@@ -2,7 +2,7 @@
 //! loopback port, with helpers to signal it and read its memory use from `/proc`.
 
 use std::fs;
-use std::net::{SocketAddr, TcpListener};
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::OnceLock;
@@ -10,6 +10,7 @@ use std::thread::sleep;
 use std::time::{Duration, Instant};
 
 use super::raw_http;
+use super::server::free_port;
 
 /// The database a generated project is built for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,22 +51,7 @@ fn build_server(database: Database) -> PathBuf {
     fs::create_dir_all(&root).unwrap();
 
     let project = super::generate(&root, &["billing", "--db", database.flag()]);
-    let binary = project.join("bin/server");
-    super::go_ok(
-        &project,
-        &["build", "-o", binary.to_str().unwrap(), "./cmd/server"],
-        &[("CGO_ENABLED", "0")],
-    );
-    binary
-}
-
-/// Returns a TCP port on 127.0.0.1 that was free a moment ago.
-pub fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    super::server::build_server(&project)
 }
 
 /// A running generated server whose stdout and stderr go to a log file. It is killed on drop if still running.

@@ -9,7 +9,7 @@ use std::process::{Command, Stdio};
 
 use tempfile::TempDir;
 
-use super::go_server::free_port;
+use super::server::free_port;
 
 /// A PostgreSQL server in its own data folder, stopped and deleted on drop.
 pub struct PgInstance {
