@@ -63,8 +63,8 @@ pub struct NewArgs {
     #[arg(long, value_name = "PATH")]
     pub module: Option<String>,
 
-    /// Choose the database the service stores its data in: sqlite, postgres, mysql or none [default: sqlite].
-    #[arg(long, value_name = "NAME")]
+    /// Choose the database the service stores its data in [default: sqlite].
+    #[arg(long, value_name = "NAME", value_parser = clap::builder::PossibleValuesParser::new(crate::spec::Database::names()))]
     pub db: Option<String>,
 
     /// Read answers from a file, such as the scaffold.toml of an existing project.

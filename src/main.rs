@@ -44,9 +44,12 @@ fn main() -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(error) => {
-            // A prompt interrupted by Ctrl-C may leave the cursor hidden.
+            // A prompt interrupted by Ctrl-C may leave the cursor hidden, in the middle of its line.
             if io::stderr().is_terminal() {
                 let _ = console::Term::stderr().show_cursor();
+                if matches!(error, Error::Interrupted | Error::Cancelled) {
+                    let _ = writeln!(io::stderr());
+                }
             }
             let _ = writeln!(io::stderr(), "error: {error}");
             ExitCode::from(error.exit_code().max(EXIT_FAILURE))

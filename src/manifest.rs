@@ -84,13 +84,26 @@ pub struct AnswersFile {
     pub values: Vec<(String, String)>,
     /// The `[variables]` table: values given with `--set`.
     pub variables: BTreeMap<String, String>,
+    /// Files that came from a template overlay when the project was generated.
+    pub overlay_files: Vec<String>,
 }
+
+/// Keys an `[answers]` table may contain, the same as the question keys.
+const ANSWER_KEYS: [&str; 4] = ["name", "module", "database", "git"];
 
 impl AnswersFile {
     /// Reads the `[answers]` table of `path`.
     pub fn load(path: &Path) -> Result<Self, Error> {
-        let text = fs::read_to_string(path)
-            .map_err(|source| Error::io("read the answers file", path, source))?;
+        let text = match fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Error::InvalidInput(format!(
+                    "answers file `{}` not found",
+                    path.display()
+                )));
+            }
+            Err(source) => return Err(Error::io("read the answers file", path, source)),
+        };
         let invalid = |reason: String| {
             Error::InvalidInput(format!(
                 "invalid answers file `{}`: {reason}",
@@ -107,6 +120,12 @@ impl AnswersFile {
 
         let mut values = Vec::new();
         for (key, item) in table.iter() {
+            if !ANSWER_KEYS.contains(&key) {
+                return Err(invalid(format!(
+                    "unknown key `{key}` in [answers]; valid keys are {}",
+                    ANSWER_KEYS.join(", ")
+                )));
+            }
             let text = match (item.as_str(), item.as_bool()) {
                 (Some(text), _) => text.to_owned(),
                 (None, Some(flag)) => flag.to_string(),
@@ -122,6 +141,17 @@ impl AnswersFile {
                 .ok_or_else(|| invalid(format!("`variables.{key}` must be a string")))?;
             variables.insert(key.to_owned(), text.to_owned());
         }
+        let overlay_files = document
+            .get("overlay")
+            .and_then(|overlay| overlay.get("files"))
+            .and_then(Item::as_array)
+            .map(|files| {
+                files
+                    .iter()
+                    .filter_map(|file| file.as_str().map(str::to_owned))
+                    .collect()
+            })
+            .unwrap_or_default();
         let written_by = document
             .get("scaffold")
             .and_then(|tool| tool.get("version"))
@@ -130,6 +160,7 @@ impl AnswersFile {
             written_by: written_by.map(str::to_owned),
             values,
             variables,
+            overlay_files,
         })
     }
 

@@ -13,12 +13,14 @@ use crate::user_config::UserDefaults;
 
 /// Asks for every value no flag, environment variable or answers file gave, then shows a summary and asks for
 /// confirmation. Returns [`Error::Interrupted`] on Ctrl-C or Esc and [`Error::Cancelled`] when the user declines;
-/// nothing has been written in either case.
+/// nothing has been written in either case. Without `force`, a folder answer that names a non-empty folder is
+/// asked again at once instead of failing after the last question.
 pub fn ask(
     resolution: &mut Resolution,
     user: &UserDefaults,
     cwd: &Path,
     colour: bool,
+    force: bool,
 ) -> Result<(), Error> {
     let theme: Box<dyn Theme> = if colour {
         Box::new(ColorfulTheme::default())
@@ -28,12 +30,22 @@ pub fn ask(
     let theme = theme.as_ref();
 
     if needs_prompt(resolution, &NAME) {
-        let name = ask_text(theme, &NAME, None)?;
+        let validate = |text: &str| {
+            (NAME.validate)(text)?;
+            if force {
+                Ok(())
+            } else {
+                check_target_is_free(text, cwd)
+            }
+        };
+        let name = ask_text(theme, NAME.prompt, None, validate)?;
         resolution.set(&NAME, name, Source::Prompt);
     }
     if needs_prompt(resolution, &MODULE) {
         let default = derived_module(resolution.get(&NAME).unwrap_or_default(), user, cwd);
-        let module = ask_text(theme, &MODULE, default)?;
+        let module = ask_text(theme, MODULE.prompt, default, |text: &str| {
+            (MODULE.validate)(text).map(|_| ())
+        })?;
         resolution.set(&MODULE, module, Source::Prompt);
     }
     if needs_prompt(resolution, &DATABASE) {
@@ -71,16 +83,40 @@ fn needs_prompt(resolution: &Resolution, question: &Question) -> bool {
 // cancels at the database and confirmation prompts.
 fn ask_text(
     theme: &dyn Theme,
-    question: &Question,
+    prompt: &str,
     default: Option<String>,
+    validate: impl Fn(&str) -> Result<(), String>,
 ) -> Result<String, Error> {
     let mut input = Input::<String>::with_theme(theme)
-        .with_prompt(question.prompt)
-        .validate_with(|text: &String| (question.validate)(text).map(|_| ()));
+        .with_prompt(prompt)
+        .validate_with(|text: &String| validate(text));
     if let Some(default) = default {
         input = input.default(default);
     }
     input.interact_text().map_err(prompt_error)
+}
+
+/// Rejects a folder answer that names an existing file or a non-empty folder, as the writer would.
+fn check_target_is_free(name: &str, cwd: &Path) -> Result<(), String> {
+    // A placeholder module path, because only the target folder matters here and the module is asked next.
+    let answers = Answers {
+        module: Some("example.com/placeholder".into()),
+        ..Answers::new(name)
+    };
+    let Ok(spec) = ProjectSpec::resolve(&answers, cwd) else {
+        return Ok(());
+    };
+    match std::fs::read_dir(&spec.target).map(|mut entries| entries.next().is_some()) {
+        Ok(true) => Err(format!(
+            "`{}` already exists and is not empty; choose another folder",
+            spec.target.display()
+        )),
+        Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(format!(
+            "`{}` cannot be used: {error}",
+            spec.target.display()
+        )),
+        _ => Ok(()),
+    }
 }
 
 fn confirm(theme: &dyn Theme, prompt: &str, default: bool) -> Result<bool, Error> {

@@ -171,6 +171,8 @@ pub struct Resolution {
     pub values: Vec<(&'static str, String, Source)>,
     /// One line per invalid value, naming where it came from.
     pub problems: Vec<String>,
+    /// Keys of the questions whose value was invalid, so they are not also reported as missing.
+    invalid: Vec<&'static str>,
 }
 
 impl Resolution {
@@ -182,9 +184,12 @@ impl Resolution {
             };
             match (question.validate)(&text) {
                 Ok(value) => resolution.values.push((question.key, value, source)),
-                Err(reason) => resolution
-                    .problems
-                    .push(format!("{reason} (from {origin})")),
+                Err(reason) => {
+                    resolution
+                        .problems
+                        .push(format!("{reason} (from {origin})"));
+                    resolution.invalid.push(question.key);
+                }
             }
         }
         resolution
@@ -211,7 +216,7 @@ impl Resolution {
 
     /// Adds a problem for every required question that has no value.
     pub fn require_name(&mut self) {
-        if self.get(&NAME).is_none() {
+        if self.get(&NAME).is_none() && !self.invalid.contains(&NAME.key) {
             self.problems.push(format!(
                 "missing project folder: pass it as {}, for example `scaffold new billing`, or set {}",
                 NAME.flag, NAME.env

@@ -145,7 +145,37 @@ impl UserConfig {
     /// Removes `key`; returns whether it was set.
     pub fn unset(&mut self, key: &str) -> Result<bool, Error> {
         find_key(key)?;
-        Ok(self.document.remove(key).is_some())
+        let table = self.document.as_table_mut();
+        let keys: Vec<String> = table.iter().map(|(name, _)| name.to_owned()).collect();
+        let Some(position) = keys.iter().position(|name| name == key) else {
+            return Ok(false);
+        };
+        // Comments above a key belong to the file as much as to the key, so they move to the next key.
+        let comments = table
+            .key(key)
+            .and_then(|removed| removed.leaf_decor().prefix())
+            .and_then(|prefix| prefix.as_str())
+            .unwrap_or_default()
+            .to_owned();
+        table.remove(key);
+        if let Some(mut next) = keys.get(position + 1).and_then(|name| table.key_mut(name)) {
+            let own = next
+                .leaf_decor()
+                .prefix()
+                .and_then(|prefix| prefix.as_str())
+                .unwrap_or_default()
+                .to_owned();
+            next.leaf_decor_mut().set_prefix(format!("{comments}{own}"));
+        } else if !comments.trim().is_empty() {
+            let trailing = self
+                .document
+                .trailing()
+                .as_str()
+                .unwrap_or_default()
+                .to_owned();
+            self.document.set_trailing(format!("{comments}{trailing}"));
+        }
+        Ok(true)
     }
 
     /// Writes the file through a temporary file and a rename, creating its folder when missing.
@@ -238,6 +268,19 @@ mod tests {
         insta::with_settings!({ snapshot_path => "../snapshots", prepend_module_to_snapshot => false }, {
             insta::assert_snapshot!("user_config__set_keeps_comments", config.text());
         });
+    }
+
+    #[test]
+    fn unset_keeps_comments() {
+        let mut config = config(
+            "# My defaults\nmodule_prefix = \"github.com/acme\"\n\n# Work projects\ndatabase = \"postgres\"\ngit = true\n",
+        );
+        config.unset("module_prefix").unwrap();
+        config.unset("git").unwrap();
+        assert_eq!(
+            config.text(),
+            "# My defaults\n\n# Work projects\ndatabase = \"postgres\"\n"
+        );
     }
 
     #[test]

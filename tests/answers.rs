@@ -149,6 +149,68 @@ fn answers_file_reproduces_project_byte_for_byte() {
 }
 
 #[test]
+fn answers_file_problems_are_invalid_input() {
+    let cwd = TempDir::new().unwrap();
+    let answers = cwd.path().join("typo.toml");
+    fs::write(&answers, "[answers]\nnam = \"x\"\n").unwrap();
+
+    let (code, _, stderr) = new_in(cwd.path(), &["--answers", answers.to_str().unwrap()], &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr
+            .contains("unknown key `nam` in [answers]; valid keys are name, module, database, git"),
+        "{stderr}"
+    );
+
+    let (code, _, stderr) = new_in(cwd.path(), &["--answers", "missing.toml"], &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("answers file `missing.toml` not found"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn answers_from_an_overlay_project_need_the_overlay() {
+    let cwd = TempDir::new().unwrap();
+    let team = cwd.path().join("team");
+    fs::create_dir(&team).unwrap();
+    fs::write(team.join("OWNERS"), "{{ app_name }}\n").unwrap();
+    let (code, _, stderr) = new_in(
+        cwd.path(),
+        &["first", "--templates", "team", "--no-git"],
+        &[],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let answers = cwd.path().join("first/scaffold.toml");
+
+    let elsewhere = TempDir::new().unwrap();
+    let (code, _, stderr) = new_in(
+        elsewhere.path(),
+        &["--answers", answers.to_str().unwrap()],
+        &[],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("pass the same overlay with `--templates DIR`"),
+        "{stderr}"
+    );
+
+    let (code, _, stderr) = new_in(
+        elsewhere.path(),
+        &[
+            "--answers",
+            answers.to_str().unwrap(),
+            "--templates",
+            team.to_str().unwrap(),
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    support::assert_same_files(&cwd.path().join("first"), &elsewhere.path().join("first"));
+}
+
+#[test]
 fn environment_overrides_answers_file() {
     let cwd = TempDir::new().unwrap();
     let answers = cwd.path().join("answers.toml");

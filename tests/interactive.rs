@@ -2,6 +2,7 @@
 
 mod support;
 
+use std::fs;
 use std::path::Path;
 use std::process::Command;
 
@@ -134,6 +135,31 @@ fn ctrl_c_at_each_prompt_writes_nothing() {
             written(cwd.path())
         );
     }
+}
+
+#[test]
+fn non_empty_folder_is_asked_again() {
+    let cwd = TempDir::new().unwrap();
+    fs::create_dir(cwd.path().join("repo")).unwrap();
+    fs::write(cwd.path().join("repo/notes.txt"), "keep\n").unwrap();
+    let mut session = spawn(cwd.path(), &[]);
+
+    session.exp_string("Project folder").unwrap();
+    press(&mut session, "repo\r");
+    session
+        .exp_string("already exists and is not empty; choose another folder")
+        .unwrap();
+    press(&mut session, "fresh\r");
+    session.exp_string("Go module path").unwrap();
+    session.send_control('c').unwrap();
+    session.exp_eof().unwrap();
+
+    assert_eq!(exit_code(&session), 130);
+    assert_eq!(
+        fs::read_to_string(cwd.path().join("repo/notes.txt")).unwrap(),
+        "keep\n"
+    );
+    assert!(!cwd.path().join("fresh").exists());
 }
 
 #[test]

@@ -44,6 +44,9 @@ pub fn run(args: &NewArgs, context: &RunContext<'_>, out: &mut dyn Write) -> Res
     }
     let variables = parse_variables(&args.set, answers_file.as_ref(), &mut problems);
     let overlay = load_overlay(args, context, &user)?;
+    if let Some(file) = &answers_file {
+        check_overlay_present(file, overlay.as_ref())?;
+    }
 
     let sources = Sources {
         user: &user,
@@ -90,8 +93,13 @@ pub fn run(args: &NewArgs, context: &RunContext<'_>, out: &mut dyn Write) -> Res
     if !overwritten.is_empty() {
         writeln!(
             out,
-            "overwrote {} existing files: {}",
+            "overwrote {} existing {}: {}",
             overwritten.len(),
+            if overwritten.len() == 1 {
+                "file"
+            } else {
+                "files"
+            },
             overwritten.join(", ")
         )
         .map_err(stdout_error)?;
@@ -139,7 +147,13 @@ fn gather(
     problems.append(&mut resolution.problems);
 
     if interactive && problems.is_empty() {
-        prompt::ask(&mut resolution, user, context.cwd, context.output.fancy)?;
+        prompt::ask(
+            &mut resolution,
+            user,
+            context.cwd,
+            context.output.fancy,
+            args.force,
+        )?;
     }
     resolution.require_name();
     problems.append(&mut resolution.problems);
@@ -197,6 +211,19 @@ fn load_overlay(
         folder.display()
     ));
     Ok(Some(overlay))
+}
+
+/// Rejects an answers file from a project that used a template overlay when no overlay is given now, because the
+/// project could not be recreated: the overlay's files would be missing or replaced by built-in ones.
+fn check_overlay_present(file: &AnswersFile, overlay: Option<&Overlay>) -> Result<(), Error> {
+    if file.overlay_files.is_empty() || overlay.is_some() {
+        return Ok(());
+    }
+    Err(Error::InvalidInput(format!(
+        "the answers file lists {} files from a template overlay ({}); pass the same overlay with `--templates DIR`",
+        file.overlay_files.len(),
+        file.overlay_files.join(", ")
+    )))
 }
 
 /// Parses `--set KEY=VALUE` values over the answers file's `[variables]`; a flag wins over the file.

@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"net"
 	"net/http"
@@ -21,7 +20,7 @@ const healthcheckTimeout = 3 * time.Second
 // no shell or curl, so its HEALTHCHECK runs this subcommand.
 func runHealthcheck(ctx context.Context, cfg config.Config, args []string) error {
 	if len(args) != 0 {
-		return errors.New("usage: server healthcheck (takes no arguments)")
+		return usageError("usage: server healthcheck (takes no arguments)")
 	}
 
 	ctx, cancel := context.WithTimeout(ctx, healthcheckTimeout)
