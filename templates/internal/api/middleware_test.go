@@ -120,6 +120,22 @@ func TestServerRequestTimeout(t *testing.T) {
 	if elapsed := time.Since(start); elapsed > 2*time.Second {
 		t.Errorf("response took %s, want about 50ms", elapsed)
 	}
+	var accessLogs int
+	for _, entry := range logEntries(t, ts) {
+		if entry["msg"] != "http request" {
+			continue
+		}
+		accessLogs++
+		if entry["route"] != "GET /v1/users/{id}" {
+			t.Errorf("access log route = %v, want GET /v1/users/{id}", entry["route"])
+		}
+		if entry["status"] != float64(http.StatusServiceUnavailable) {
+			t.Errorf("access log status = %v, want 503", entry["status"])
+		}
+	}
+	if accessLogs != 1 {
+		t.Errorf("got %d access log lines, want 1: %s", accessLogs, ts.logs.String())
+	}
 }
 
 func TestServerPanicBecomes500(t *testing.T) {

@@ -68,9 +68,10 @@ func withMiddleware(mux http.Handler, logger *slog.Logger, opts Options, methods
 		}),
 		middleware.BodyLimit(opts.MaxBodyBytes),
 		middleware.Timeout(opts.RequestTimeout),
-		// Inside Timeout, so that it runs in the handler's goroutine and
-		// logs the stack of the panic. A panic in the middleware above
-		// reaches net/http, which logs it and closes the connection.
+		// Innermost, so that a handler's panic becomes a 500 response that
+		// Timeout sees as written and AccessLog logs. A panic in the
+		// middleware above reaches net/http, which logs it and closes the
+		// connection.
 		middleware.Recover(logger),
 	}
 

@@ -83,6 +83,9 @@ func (c Config) validate() []problem {
 			"must not exceed PAGE_LIMIT_MAX (%d), got %d", c.PageLimitMax, c.PageLimitDefault))
 	}
 
+	// The 503 of a request that reaches REQUEST_TIMEOUT is written after the
+	// deadline. net/http fails every write after HTTP_WRITE_TIMEOUT, so the
+	// request timeout must end first for the client to get that response.
 	if c.RequestTimeout > 0 && c.HTTPWriteTimeout > 0 && c.RequestTimeout >= c.HTTPWriteTimeout {
 		add("REQUEST_TIMEOUT", fmt.Sprintf(
 			"must be less than HTTP_WRITE_TIMEOUT (%s), so that the timeout response is sent before the "+

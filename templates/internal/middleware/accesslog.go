@@ -13,7 +13,8 @@ import (
 //
 // The route comes from r.Pattern, which http.ServeMux sets on the request it
 // receives. Middleware between AccessLog and the mux must therefore pass the
-// same *http.Request on, not a copy from r.WithContext.
+// same *http.Request on, or copy Pattern back from the copy that
+// r.WithContext returns, as Timeout does.
 func AccessLog(logger *slog.Logger) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {

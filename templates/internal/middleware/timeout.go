@@ -1,25 +1,36 @@
 package middleware
 
 import (
-	"bytes"
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
-	"sync"
 	"time"
 )
 
-// Timeout gives next a request context that is cancelled after d. When next
-// has not returned by then, Timeout sends a 503 problem response at once and
-// discards whatever next writes afterwards, so a handler that ignores its
-// context cannot hold the connection. next keeps running in its goroutine
-// until it returns.
+// Timeout gives next a request context with a deadline d from now and calls
+// next in the same goroutine. Handlers, the service and database/sql stop
+// when the context is done, and the api package maps
+// context.DeadlineExceeded to a 503 problem response. When next returns
+// after the deadline without having written a response, Timeout writes the
+// 503 problem itself.
 //
-// next runs in a new goroutine and writes into a buffer that Timeout copies
-// to the connection when next returns, so next cannot stream, flush or
-// hijack. A panic in next is raised again in the calling goroutine, so wrap
-// next in Recover to log it with the stack of the goroutine that panicked.
+// Timeout cannot interrupt a handler that ignores its context. Such a
+// handler keeps the request and its connection until it returns, and only
+// then does the client get the 503. The server's WriteTimeout
+// (HTTP_WRITE_TIMEOUT) does not close the connection earlier: net/http sets
+// it as the connection's write deadline, so a response written after it is
+// lost and the connection is closed once the handler returns (HTTP/1.1,
+// net/http in Go 1.26).
+//
+// http.TimeoutHandler sends the 503 at the deadline even then, by running
+// next in a new goroutine that writes into a buffer. That goroutine and the
+// copy of every response cost 13 to 15 percent of the throughput of
+// GET /v1/users/{id} in bench/serve.sh on 2 cores (docs/benchmarks.md), and
+// the buffer rules out streaming, flushing and hijacking, which Timeout
+// passes through.
 //
 // The mux sets the route pattern on the request copy that carries the new
 // context. Timeout copies it back to r when next returns, so that AccessLog
@@ -30,102 +41,66 @@ func Timeout(d time.Duration) func(http.Handler) http.Handler {
 			ctx, cancel := context.WithTimeout(r.Context(), d)
 			defer cancel()
 			inner := r.WithContext(ctx)
-			buffered := &timeoutWriter{header: w.Header().Clone()}
+			tw := &timeoutWriter{ResponseWriter: w}
 
-			done := make(chan struct{})
-			panicked := make(chan any, 1)
-			go func() {
-				defer func() {
-					if v := recover(); v != nil {
-						panicked <- v
-					}
-				}()
-				next.ServeHTTP(buffered, inner)
-				close(done)
-			}()
+			next.ServeHTTP(tw, inner)
+			r.Pattern = inner.Pattern
 
-			select {
-			case v := <-panicked:
-				panic(v)
-			case <-done:
-				r.Pattern = inner.Pattern
-				buffered.copyTo(w)
-			case <-ctx.Done():
-				buffered.abandon()
-				// NOTE: the route pattern stays empty in the access log of a
-				// timed-out request, because reading it from the running
-				// handler's request would be a data race.
-				if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-					writeProblem(w, http.StatusServiceUnavailable,
-						fmt.Sprintf("The server did not finish the request within %s. Retry later.", d))
-				}
-				// Otherwise the client has gone away and reads no response.
+			// When the client has gone away, ctx.Err() is context.Canceled
+			// and no response is written, because the client no longer reads it.
+			if !tw.wrote && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				writeProblem(w, http.StatusServiceUnavailable,
+					fmt.Sprintf("The server did not finish the request within %s. Retry later.", d))
 			}
 		})
 	}
 }
 
-// timeoutWriter buffers the response of the handler that Timeout runs.
+// timeoutWriter records whether the handler has started the response, so
+// that Timeout writes its 503 only into an unstarted one.
 type timeoutWriter struct {
-	mu        sync.Mutex
-	header    http.Header
-	status    int
-	body      bytes.Buffer
-	abandoned bool
-}
-
-func (tw *timeoutWriter) Header() http.Header {
-	return tw.header
+	http.ResponseWriter
+	wrote bool
 }
 
 func (tw *timeoutWriter) WriteHeader(status int) {
-	tw.mu.Lock()
-	defer tw.mu.Unlock()
-	// Informational 1xx responses cannot be buffered, so only a final
-	// status is kept, and only the first one, as net/http does.
-	if tw.abandoned || status < 200 || tw.status != 0 {
-		return
+	// 1xx responses are informational and leave the final status open.
+	if status >= 200 {
+		tw.wrote = true
 	}
-	tw.status = status
+	tw.ResponseWriter.WriteHeader(status)
 }
 
 func (tw *timeoutWriter) Write(b []byte) (int, error) {
-	tw.mu.Lock()
-	defer tw.mu.Unlock()
-	if tw.abandoned {
-		return 0, http.ErrHandlerTimeout
-	}
-	if tw.status == 0 {
-		tw.status = http.StatusOK
-	}
-	return tw.body.Write(b)
+	tw.wrote = true
+	return tw.ResponseWriter.Write(b)
 }
 
-// abandon makes every later write fail with http.ErrHandlerTimeout.
-func (tw *timeoutWriter) abandon() {
-	tw.mu.Lock()
-	defer tw.mu.Unlock()
-	tw.abandoned = true
+// Unwrap lets http.ResponseController reach the underlying writer for the
+// methods that timeoutWriter does not define, such as SetWriteDeadline.
+func (tw *timeoutWriter) Unwrap() http.ResponseWriter {
+	return tw.ResponseWriter
 }
 
-// copyTo sends the buffered response to w. It replaces the headers of w with
-// the handler's, which started as a copy of them.
-func (tw *timeoutWriter) copyTo(w http.ResponseWriter) {
-	tw.mu.Lock()
-	defer tw.mu.Unlock()
-	dst := w.Header()
-	clear(dst)
-	for key, values := range tw.header {
-		dst[key] = values
+// FlushError flushes the underlying writer. A flush sends the headers, so it
+// starts the response. http.ResponseController.Flush calls this method.
+func (tw *timeoutWriter) FlushError() error {
+	tw.wrote = true
+	return http.NewResponseController(tw.ResponseWriter).Flush()
+}
+
+// Flush implements http.Flusher for handlers that assert it. It drops the
+// error, as the http.Flusher interface requires.
+func (tw *timeoutWriter) Flush() {
+	_ = tw.FlushError()
+}
+
+// Hijack takes over the connection, after which Timeout must not write.
+// http.ResponseController.Hijack calls this method.
+func (tw *timeoutWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	conn, rw, err := http.NewResponseController(tw.ResponseWriter).Hijack()
+	if err == nil {
+		tw.wrote = true
 	}
-	status := tw.status
-	if status == 0 {
-		status = http.StatusOK
-	}
-	w.WriteHeader(status)
-	if tw.body.Len() > 0 {
-		// A write error means that the client has gone away, so it is
-		// dropped.
-		_, _ = w.Write(tw.body.Bytes())
-	}
+	return conn, rw, err
 }
