@@ -1,6 +1,7 @@
 //! Creating the repository of a new project: `git init` and one commit of the generated files.
 //!
-//! Git problems never fail the generation; each outcome becomes one line of the summary. Only the generated
+//! A git problem never fails the generation, because the files are complete by then. Each outcome becomes one
+//! line of the summary. Only the generated
 //! files are committed, so files a user already had in a `--force` target stay out of the commit.
 
 use std::path::{Path, PathBuf};
@@ -9,7 +10,7 @@ use std::sync::atomic::AtomicBool;
 
 use crate::interrupt;
 
-/// What the git step did.
+/// Outcome of the git step.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GitOutcome {
     Committed,
@@ -27,7 +28,7 @@ pub enum GitOutcome {
 }
 
 impl GitOutcome {
-    /// One line for the summary.
+    /// Returns the outcome as one line for the summary.
     pub fn describe(&self) -> String {
         match self {
             Self::Committed => "git: created a repository with one commit".into(),

@@ -8,7 +8,7 @@ use heck::{ToKebabCase, ToSnakeCase};
 
 use crate::module_path::ModulePath;
 
-/// Longest identifier PostgreSQL keeps (NAMEDATALEN - 1).
+/// Maximum identifier length in bytes that PostgreSQL keeps (NAMEDATALEN - 1 with the default build).
 const POSTGRES_MAX_IDENTIFIER: usize = 63;
 
 /// Names derived from one project's folder and module path.

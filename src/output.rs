@@ -1,4 +1,4 @@
-//! How results and progress reach the user: results on stdout, progress and `-v` details on stderr, a spinner
+//! Routing of results and progress: results on stdout, progress and `-v` details on stderr, a spinner
 //! only on a terminal, and plain lines when there is no terminal or `NO_COLOR` is set.
 
 use std::io::{IsTerminal, Write};

@@ -84,7 +84,7 @@ fn validate_git(text: &str) -> Result<String, String> {
         .ok_or_else(|| format!("invalid value `{text}`; use true or false"))
 }
 
-/// Where a value came from, for messages and `-v` output.
+/// Origin of a value, for messages and `-v` output.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source {
     Flag,

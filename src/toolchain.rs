@@ -1,4 +1,4 @@
-//! Checking the local Go toolchain, so the summary can say what to install before the first `go run`.
+//! Checking the local Go toolchain, so the summary can name what to install before the first `go run`.
 
 use std::env;
 use std::fs;
@@ -8,7 +8,7 @@ use std::process::{Command, Stdio};
 
 use crate::context::GO_VERSION;
 
-/// What was found when running `go version`.
+/// Result of looking for the local Go toolchain.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GoToolchain {
     Suitable(String),
@@ -69,7 +69,7 @@ impl GoToolchain {
         }
     }
 
-    /// A line for the summary when the toolchain needs attention.
+    /// Returns a line for the summary when the toolchain needs attention.
     pub fn advice(&self) -> Option<String> {
         match self {
             Self::Suitable(_) => None,

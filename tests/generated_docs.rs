@@ -1,20 +1,10 @@
 //! Checks that the generated README and `.env.example` document every environment variable that the generated
 //! `internal/config/config.go` reads, for every database.
 
-use std::path::Path;
+mod support;
 
 use scaffold::plan::Plan;
-use scaffold::spec::{Answers, Database, ProjectSpec};
-
-fn render(database: Database) -> Plan {
-    let answers = Answers {
-        module: Some("github.com/acme/billing".into()),
-        database,
-        ..Answers::new("billing")
-    };
-    let spec = ProjectSpec::resolve(&answers, Path::new("/work")).unwrap();
-    Plan::render(&spec).unwrap()
-}
+use scaffold::spec::Database;
 
 fn file<'a>(plan: &'a Plan, path: &str) -> &'a str {
     let file = plan
@@ -38,7 +28,7 @@ fn env_tags(go_source: &str) -> Vec<String> {
 }
 
 fn check_settings_documented(database: Database) {
-    let plan = render(database);
+    let plan = support::example_plan(database);
     let variables = env_tags(file(&plan, "internal/config/config.go"));
     assert!(
         variables.len() >= 20,

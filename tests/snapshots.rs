@@ -3,23 +3,10 @@
 
 mod support;
 
-use std::path::Path;
-
-use scaffold::plan::Plan;
-use scaffold::spec::{Answers, Database, ProjectSpec};
-
-fn plan(database: Database) -> Plan {
-    let answers = Answers {
-        module: Some("github.com/acme/billing".into()),
-        database,
-        ..Answers::new("billing")
-    };
-    let spec = ProjectSpec::resolve(&answers, Path::new("/work")).unwrap();
-    Plan::render(&spec).unwrap()
-}
+use scaffold::spec::Database;
 
 fn snapshot_plan(database: Database) {
-    let plan = plan(database);
+    let plan = support::example_plan(database);
     let db = database.as_str();
     let tree: String = plan
         .files

@@ -75,8 +75,8 @@ impl GoServer {
             .env("PORT", port.to_string())
             .env("DATABASE_URL", database_url)
             .env("LOG_FORMAT", "json")
-            // Every fault test sends its load from one loopback address, which the per-client rate limit would
-            // turn into 429s; the generated tests cover the limiter itself.
+            // Every fault test sends its load from one loopback address, so the per-client rate limit would turn
+            // it into 429s. The generated tests cover the limiter itself.
             .env("RATE_LIMIT_RPS", "0")
             .stdin(Stdio::null())
             .stdout(log_file.try_clone().unwrap())

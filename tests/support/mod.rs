@@ -361,3 +361,15 @@ impl MysqlUrl {
         );
     }
 }
+
+/// Renders the plan of the project `billing` with module `github.com/acme/billing` for `database`, the example
+/// that snapshots and documentation checks share.
+pub fn example_plan(database: scaffold::spec::Database) -> scaffold::plan::Plan {
+    let answers = scaffold::spec::Answers {
+        module: Some("github.com/acme/billing".into()),
+        database,
+        ..scaffold::spec::Answers::new("billing")
+    };
+    let spec = scaffold::spec::ProjectSpec::resolve(&answers, Path::new("/work")).unwrap();
+    scaffold::plan::Plan::render(&spec).unwrap()
+}

@@ -69,7 +69,7 @@ func withMiddleware(mux http.Handler, logger *slog.Logger, opts Options, methods
 		middleware.BodyLimit(opts.MaxBodyBytes),
 		middleware.Timeout(opts.RequestTimeout),
 		// Innermost, so that a handler's panic becomes a 500 response that
-		// Timeout sees as written and AccessLog logs. A panic in the
+		// Timeout treats as written and AccessLog logs. A panic in the
 		// middleware above reaches net/http, which logs it and closes the
 		// connection.
 		middleware.Recover(logger),

@@ -121,8 +121,8 @@ func updateUser(ctx context.Context, db *sql.DB, u service.User) (service.User, 
 // lockWrites waits until no other write of this process runs, or until ctx
 // ends, and returns the function that releases the lock. SQLite allows one
 // writer at a time, and its busy timeout serves waiting writers in no
-// particular order, so under many concurrent writes some would fail with
-// SQLITE_BUSY after the timeout; queueing them here keeps every write.
+// particular order. Under many concurrent writes some would then fail with
+// SQLITE_BUSY after the timeout, so writes queue here instead.
 func (s *Users) lockWrites(ctx context.Context) (func(), error) {
 	select {
 	case s.writes <- struct{}{}:
