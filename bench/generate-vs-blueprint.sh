@@ -4,10 +4,12 @@
 #
 # Usage: bench/generate-vs-blueprint.sh [RUNS] [TEST_RUNS]   (defaults: 20 generations, 3 generate-and-test runs)
 #
-# go-blueprint is installed into a temporary GOBIN with `go install`. Its `create` runs `go get -u` and
-# `go mod tidy`, which ask the module proxy for the latest versions, so this benchmark needs network access
-# to GOPROXY and its go-blueprint times include those requests. Its SQLite driver uses cgo, so `go test` on its
-# project needs gcc.
+# go-blueprint is built from its module source at that version: `go mod download` fetches it by exact version,
+# and `go build` runs in its folder in the module cache. (`go install MODULE@VERSION` would also ask the proxy for
+# the module's version list to check for deprecation, and a proxy that refuses that list refuses the install.)
+# Its `create` runs `go get -u` and `go mod tidy`, which ask the module proxy for the latest versions, so this
+# benchmark needs access to GOPROXY and its go-blueprint times include those requests. Its SQLite driver uses
+# cgo, so `go test` on its project needs gcc.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -19,11 +21,14 @@ work=$(mktemp -d /tmp/scaffold-generate-bench.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 
 cargo build --release --quiet
-if ! GOBIN="$work/bin" GOTOOLCHAIN=local go install "github.com/melkeydev/go-blueprint@$blueprint_version"; then
-    echo "error: go install github.com/melkeydev/go-blueprint@$blueprint_version failed (output above);" \
+mkdir "$work/bin"
+if ! source_dir=$(GOTOOLCHAIN=local go mod download -json "github.com/melkeydev/go-blueprint@$blueprint_version" |
+    sed -n 's/^[[:space:]]*"Dir": "\(.*\)",$/\1/p') || [ -z "$source_dir" ]; then
+    echo "error: go mod download github.com/melkeydev/go-blueprint@$blueprint_version failed (output above);" \
         "check GOPROXY and network access" >&2
     exit 1
 fi
+(cd "$source_dir" && GOTOOLCHAIN=local go build -o "$work/bin/go-blueprint" .)
 (cd bench/gentime && GOTOOLCHAIN=local go build -o "$work/gentime" .)
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)," \

@@ -14,6 +14,9 @@ use tempfile::TempDir;
 const TIMEOUT_MS: u64 = 15_000;
 const ARROW_DOWN: &str = "\x1b[B";
 const ESCAPE: &str = "\x1b";
+const ARROW_LEFT: &str = "\x1b[D";
+const END: &str = "\x1b[F";
+const DELETE: &str = "\x1b[3~";
 
 fn spawn(cwd: &Path, args: &[&str]) -> PtySession {
     let mut command = Command::new(env!("CARGO_BIN_EXE_scaffold"));
@@ -107,6 +110,17 @@ fn full_run_then_equivalent_command() {
 
 #[test]
 fn ctrl_c_at_each_prompt_writes_nothing() {
+    stop_at_each_prompt("Ctrl-C", |session| session.send_control('c').unwrap());
+}
+
+#[test]
+fn escape_at_each_prompt_writes_nothing() {
+    stop_at_each_prompt("Esc", |session| press(session, ESCAPE));
+}
+
+/// Answers the prompts up to each one in turn, presses `stop` there, and checks that scaffold exits 130 with
+/// nothing written.
+fn stop_at_each_prompt(key: &str, stop: impl Fn(&mut PtySession)) {
     for stop_at in 0..PROMPTS.len() {
         let cwd = TempDir::new().unwrap();
         let mut session = spawn(cwd.path(), &[]);
@@ -115,22 +129,23 @@ fn ctrl_c_at_each_prompt_writes_nothing() {
             press(&mut session, keys);
         }
         session.exp_string(PROMPTS[stop_at].0).unwrap();
-        session.send_control('c').unwrap();
+        stop(&mut session);
         let output = session.exp_eof().unwrap();
 
         assert_eq!(
             exit_code(&session),
             130,
-            "Ctrl-C at {:?}: {output}",
+            "{key} at {:?}: {output}",
             PROMPTS[stop_at].0
         );
         assert!(
             output.contains("interrupted; nothing was written"),
-            "{output}"
+            "{key} at {:?}: {output}",
+            PROMPTS[stop_at].0
         );
         assert!(
             written(cwd.path()).is_empty(),
-            "Ctrl-C at {:?} wrote {:?}",
+            "{key} at {:?} wrote {:?}",
             PROMPTS[stop_at].0,
             written(cwd.path())
         );
@@ -163,15 +178,31 @@ fn non_empty_folder_is_asked_again() {
 }
 
 #[test]
-fn escape_at_select_writes_nothing() {
+fn text_prompt_edits_at_the_cursor() {
     let cwd = TempDir::new().unwrap();
-    let mut session = spawn(cwd.path(), &["billing", "--module", "example.com/billing"]);
-    session.exp_string("Database").unwrap();
-    press(&mut session, ESCAPE);
-    session.exp_eof().unwrap();
+    let args = [
+        "--module",
+        "example.com/billing",
+        "--db",
+        "sqlite",
+        "--no-git",
+    ];
+    let mut session = spawn(cwd.path(), &args);
+    session.exp_string("Project folder").unwrap();
+    // Type "bilxng", delete the x with Backspace, move left past "ng", insert "li", then go to the end and
+    // delete nothing with Delete before Enter: the answer is "billing".
+    press(&mut session, "bilx\x7fng");
+    press(&mut session, &ARROW_LEFT.repeat(2));
+    press(&mut session, "li");
+    press(&mut session, END);
+    press(&mut session, DELETE);
+    press(&mut session, "\r");
+    session.exp_string("Create the project?").unwrap();
+    press(&mut session, "y");
+    let output = session.exp_eof().unwrap();
 
-    assert_eq!(exit_code(&session), 130);
-    assert!(written(cwd.path()).is_empty());
+    assert_eq!(exit_code(&session), 0, "{output}");
+    assert!(cwd.path().join("billing/go.mod").is_file(), "{output}");
 }
 
 #[test]

@@ -3,8 +3,11 @@
 
 use std::path::Path;
 
+use console::Term;
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
-use dialoguer::{Confirm, Input, Select};
+use dialoguer::{Confirm, Select};
+
+mod text;
 
 use crate::error::Error;
 use crate::questions::{DATABASE, GIT, MODULE, NAME, Question, Resolution, Source};
@@ -79,21 +82,13 @@ fn needs_prompt(resolution: &Resolution, question: &Question) -> bool {
     !resolution.source(question).is_some_and(Source::is_explicit)
 }
 
-// TODO: dialoguer 0.12's text input ignores Esc, so only Ctrl-C cancels at the folder and module prompts; Esc
-// cancels at the database and confirmation prompts.
 fn ask_text(
     theme: &dyn Theme,
     prompt: &str,
     default: Option<String>,
     validate: impl Fn(&str) -> Result<(), String>,
 ) -> Result<String, Error> {
-    let mut input = Input::<String>::with_theme(theme)
-        .with_prompt(prompt)
-        .validate_with(|text: &String| validate(text));
-    if let Some(default) = default {
-        input = input.default(default);
-    }
-    input.interact_text().map_err(prompt_error)
+    text::ask(&Term::stderr(), theme, prompt, default.as_deref(), validate)
 }
 
 /// Rejects a folder answer that names an existing file or a non-empty folder, as the writer would.
@@ -170,12 +165,7 @@ fn print_summary(resolution: &Resolution, cwd: &Path) {
     eprintln!();
 }
 
-/// Maps a terminal error; console turns Ctrl-C in raw mode into an `Interrupted` I/O error.
 fn prompt_error(error: dialoguer::Error) -> Error {
     let dialoguer::Error::IO(source) = error;
-    if source.kind() == std::io::ErrorKind::Interrupted {
-        Error::Interrupted
-    } else {
-        Error::io("read from", "the terminal", source)
-    }
+    text::terminal_error(source)
 }
