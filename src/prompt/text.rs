@@ -11,8 +11,8 @@ use dialoguer::theme::Theme;
 
 use crate::error::Error;
 
-/// Asks until `validate` accepts the answer; an empty line takes `default`. Esc and Ctrl-C return
-/// [`Error::Interrupted`]. An invalid answer is shown as an error line above the prompt, which is asked again.
+/// Asks until `validate` accepts the input. An empty line takes `default`. Esc and Ctrl-C return
+/// [`Error::Interrupted`]. Invalid input is shown as an error line above the prompt, which is asked again.
 pub(super) fn ask(
     term: &Term,
     theme: &dyn Theme,
@@ -46,8 +46,8 @@ pub(super) fn ask(
     }
 }
 
-/// Reads one line, redrawing it after every edit. Returns when Enter is pressed; the cursor is then still on
-/// the prompt's line.
+/// Reads one line, redrawing it after every edit. Returns when Enter is pressed, with the cursor still on the
+/// prompt's line.
 fn read_line(
     term: &Term,
     theme: &dyn Theme,
@@ -112,12 +112,12 @@ impl Line {
 
 fn format(write: impl FnOnce(&mut String) -> std::fmt::Result) -> String {
     let mut text = String::new();
-    // Writing into a String cannot fail.
+    // fmt::Write for String never returns an error.
     let _ = write(&mut text);
     text
 }
 
-/// Maps a terminal error; console turns Ctrl-C in raw mode into an `Interrupted` I/O error.
+/// Maps a terminal error. console turns Ctrl-C in raw mode into an `Interrupted` I/O error.
 pub(super) fn terminal_error(source: std::io::Error) -> Error {
     if source.kind() == std::io::ErrorKind::Interrupted {
         Error::Interrupted
@@ -143,30 +143,30 @@ mod tests {
 
     #[test]
     fn edits_at_the_cursor() {
-        let mut l = line("bilng", 3);
-        l.insert('l');
-        l.insert('i');
-        assert_eq!((text(&l).as_str(), l.cursor), ("billing", 5));
-        l.delete_before();
-        assert_eq!((text(&l).as_str(), l.cursor), ("billng", 4));
-        l.delete_at();
-        assert_eq!((text(&l).as_str(), l.cursor), ("billg", 4));
+        let mut edited = line("bilng", 3);
+        edited.insert('l');
+        edited.insert('i');
+        assert_eq!((text(&edited).as_str(), edited.cursor), ("billing", 5));
+        edited.delete_before();
+        assert_eq!((text(&edited).as_str(), edited.cursor), ("billng", 4));
+        edited.delete_at();
+        assert_eq!((text(&edited).as_str(), edited.cursor), ("billg", 4));
     }
 
     #[test]
     fn deleting_at_either_end_does_nothing() {
-        let mut l = line("ab", 0);
-        l.delete_before();
-        assert_eq!((text(&l).as_str(), l.cursor), ("ab", 0));
-        l.cursor = 2;
-        l.delete_at();
-        assert_eq!((text(&l).as_str(), l.cursor), ("ab", 2));
+        let mut edited = line("ab", 0);
+        edited.delete_before();
+        assert_eq!((text(&edited).as_str(), edited.cursor), ("ab", 0));
+        edited.cursor = 2;
+        edited.delete_at();
+        assert_eq!((text(&edited).as_str(), edited.cursor), ("ab", 2));
     }
 
     #[test]
     fn multibyte_characters_are_one_position() {
-        let mut l = line("zürich", 2);
-        l.delete_before();
-        assert_eq!((text(&l).as_str(), l.cursor), ("zrich", 1));
+        let mut edited = line("zürich", 2);
+        edited.delete_before();
+        assert_eq!((text(&edited).as_str(), edited.cursor), ("zrich", 1));
     }
 }
