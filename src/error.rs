@@ -36,6 +36,11 @@ pub enum Error {
     #[error("interrupted during git; the project files in `{}` are complete, but the repository may not be", path.display())]
     InterruptedDuringGit { path: PathBuf },
 
+    /// `scaffold config get` of a key the file does not set. Nothing is printed on stdout, so scripts can tell
+    /// an unset key from an empty value by the exit code, as with `git config --get`.
+    #[error("`{key}` is not set in `{}`", path.display())]
+    ConfigKeyNotSet { key: String, path: PathBuf },
+
     #[error("failed to render template `{template}`: {source}")]
     Render {
         template: &'static str,
@@ -68,7 +73,7 @@ impl Error {
             Self::Interrupted | Self::Cancelled | Self::InterruptedDuringGit { .. } => {
                 EXIT_INTERRUPTED
             }
-            Self::Render { .. } | Self::Io { .. } => EXIT_FAILURE,
+            Self::Render { .. } | Self::Io { .. } | Self::ConfigKeyNotSet { .. } => EXIT_FAILURE,
         }
     }
 }

@@ -124,6 +124,23 @@ impl UserConfig {
         Ok(self.document.get(key).map(display_item))
     }
 
+    /// Returns why the stored value of `key` is invalid, or `None` when it is valid or not set. A hand-edited
+    /// file can contain values that `config set` would have rejected.
+    pub fn problem(&self, key: &str) -> Option<String> {
+        let definition = find_key(key).ok()?;
+        let item = self.document.get(key)?;
+        (definition.parse)(&display_item(item)).err()
+    }
+
+    /// Returns the keys in the file that scaffold does not know, with their values as text.
+    pub fn unknown_entries(&self) -> Vec<(String, String)> {
+        self.document
+            .iter()
+            .filter(|(key, _)| find_key(key).is_err())
+            .map(|(key, item)| (key.to_owned(), display_item(item)))
+            .collect()
+    }
+
     /// Checks `text` for `key` and stores it, keeping the rest of the file as it was.
     pub fn set(&mut self, key: &str, text: &str) -> Result<(), Error> {
         let definition = find_key(key)?;
@@ -142,9 +159,12 @@ impl UserConfig {
         Ok(())
     }
 
-    /// Removes `key`; returns whether it was set.
+    /// Removes `key` and returns whether it was set.
     pub fn unset(&mut self, key: &str) -> Result<bool, Error> {
-        find_key(key)?;
+        // An unknown key that the file contains may be removed, because `config list` reports it as invalid.
+        if self.document.get(key).is_none() {
+            find_key(key)?;
+        }
         let table = self.document.as_table_mut();
         let keys: Vec<String> = table.iter().map(|(name, _)| name.to_owned()).collect();
         let Some(position) = keys.iter().position(|name| name == key) else {

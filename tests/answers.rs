@@ -301,7 +301,44 @@ fn config_commands_round_trip() {
     assert!(list.contains("module_prefix (not set)"), "{list}");
 
     assert_eq!(config(cwd.path(), &["unset", "database"]).0, 0);
-    assert_eq!(config(cwd.path(), &["get", "database"]).1, "");
+    let (code, stdout, stderr) = config(cwd.path(), &["get", "database"]);
+    assert_eq!(code, 1, "an unset key exits 1, as `git config --get` does");
+    assert_eq!(stdout, "");
+    assert!(stderr.contains("`database` is not set in `"), "{stderr}");
+}
+
+#[test]
+fn config_list_flags_invalid_entries() {
+    let cwd = TempDir::new().unwrap();
+    let folder = cwd.path().join(".config/scaffold");
+    fs::create_dir_all(&folder).unwrap();
+    let text = "# team defaults\ndatabase = \"oracle\"\ncolour = \"red\"\ngit = true\n";
+    fs::write(folder.join("config.toml"), text).unwrap();
+
+    let (code, list, stderr) = config(cwd.path(), &["list"]);
+
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        list.contains("database = oracle (invalid: unknown database `oracle`;"),
+        "{list}"
+    );
+    assert!(
+        list.contains("colour = red (invalid: unknown key)\n"),
+        "{list}"
+    );
+    assert!(list.contains("git = true\n"), "{list}");
+    assert!(
+        stderr.starts_with("warning: 2 invalid entries in `"),
+        "{stderr}"
+    );
+
+    assert_eq!(config(cwd.path(), &["unset", "colour"]).0, 0);
+    assert_eq!(config(cwd.path(), &["set", "database", "mysql"]).0, 0);
+    let (code, _, stderr) = config(cwd.path(), &["list"]);
+    assert_eq!(code, 0);
+    assert_eq!(stderr, "", "no warning once the entries are fixed");
+    let fixed = fs::read_to_string(folder.join("config.toml")).unwrap();
+    assert_eq!(fixed, "# team defaults\ndatabase = \"mysql\"\ngit = true\n");
 }
 
 #[test]
@@ -360,6 +397,16 @@ fn quiet_prints_nothing_and_verbose_names_sources() {
         stderr.contains("database = postgres (from environment)"),
         "{stderr}"
     );
+    assert!(
+        stderr.contains("module = b (derived from the folder name)"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("git = false (from flag)"), "{stderr}");
+
+    let (output, _, stderr) = run(scaffold(cwd.path()).args(["new", "c", "-v"]));
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("database = sqlite (default)"), "{stderr}");
+    assert!(stderr.contains("git = true (default)"), "{stderr}");
 }
 
 #[test]

@@ -14,22 +14,15 @@ pub fn run(command: &ConfigCommand, path: &Path, out: &mut dyn Write) -> Result<
     };
     match command {
         ConfigCommand::Path => print(out, path.display().to_string()),
-        ConfigCommand::List => {
-            let config = UserConfig::load(path)?;
-            for key in KEYS {
-                let line = match config.get(key.name)? {
-                    Some(value) => format!("{} = {value}", key.name),
-                    None => format!("{} (not set): {}", key.name, key.help),
-                };
-                print(out, line)?;
-            }
-            Ok(())
-        }
+        ConfigCommand::List => list(path, out),
         ConfigCommand::Get { key } => {
             let config = UserConfig::load(path)?;
             match config.get(key)? {
                 Some(value) => print(out, value),
-                None => Ok(()),
+                None => Err(Error::ConfigKeyNotSet {
+                    key: key.clone(),
+                    path: path.to_owned(),
+                }),
             }
         }
         ConfigCommand::Set { key, value } => {
@@ -45,4 +38,41 @@ pub fn run(command: &ConfigCommand, path: &Path, out: &mut dyn Write) -> Result<
             Ok(())
         }
     }
+}
+
+/// Prints every known key with its value or help, then the entries `scaffold new` would reject, each marked, with
+/// one warning on stderr. Listing still succeeds, so that a broken file can be inspected.
+fn list(path: &Path, out: &mut dyn Write) -> Result<(), Error> {
+    let config = UserConfig::load(path)?;
+    let mut lines = Vec::new();
+    let mut invalid = 0;
+    for key in KEYS {
+        let line = match (config.get(key.name)?, config.problem(key.name)) {
+            (Some(value), Some(problem)) => {
+                invalid += 1;
+                format!("{} = {value} (invalid: {problem})", key.name)
+            }
+            (Some(value), None) => format!("{} = {value}", key.name),
+            (None, _) => format!("{} (not set): {}", key.name, key.help),
+        };
+        lines.push(line);
+    }
+    for (key, value) in config.unknown_entries() {
+        invalid += 1;
+        lines.push(format!("{key} = {value} (invalid: unknown key)"));
+    }
+    for line in lines {
+        writeln!(out, "{line}")
+            .map_err(|source| Error::io("print to", "standard output", source))?;
+    }
+    if invalid > 0 {
+        eprintln!(
+            "warning: {invalid} invalid {} in `{}`; `scaffold new` rejects the file until {} fixed with \
+             `scaffold config set KEY VALUE` or `scaffold config unset KEY`",
+            if invalid == 1 { "entry" } else { "entries" },
+            path.display(),
+            if invalid == 1 { "it is" } else { "they are" },
+        );
+    }
+    Ok(())
 }

@@ -14,7 +14,7 @@ use crate::overlay::{self, Overlay};
 use crate::plan::{Customization, Plan};
 use crate::prompt;
 use crate::questions::{
-    AnswerSources, DATABASE, FlagValues, GIT, MODULE, NAME, Resolution, Source,
+    ALL, AnswerSources, DATABASE, FlagValues, GIT, MODULE, NAME, Question, Resolution, Source,
 };
 use crate::spec::{Answers, Database, ProjectSpec};
 use crate::toolchain::GoToolchain;
@@ -166,7 +166,7 @@ fn gather(
         Some(Err(Error::InvalidInput(problem))) if !problems.is_empty() => problems.push(problem),
         Some(Err(error)) => return Err(error),
         Some(Ok(spec)) if problems.is_empty() => {
-            report_sources(&resolution, &context.output);
+            report_sources(&resolution, &spec, user, &context.output);
             return Ok((spec, resolution));
         }
         _ => {}
@@ -313,17 +313,50 @@ fn join_problems(problems: &[String]) -> String {
     }
 }
 
-fn report_sources(resolution: &Resolution, output: &Output) {
-    for (key, value, source) in &resolution.values {
-        let from = match source {
-            Source::Flag => "flag",
-            Source::Environment => "environment",
-            Source::AnswersFile => "answers file",
-            Source::UserConfig => "user config",
-            Source::Default => "default",
-            Source::Prompt => "prompt",
+/// Prints every answer with where it came from, including those no source gave, so that `-v` shows the whole
+/// project as it will be generated.
+fn report_sources(
+    resolution: &Resolution,
+    spec: &ProjectSpec,
+    user: &UserDefaults,
+    output: &Output,
+) {
+    for question in ALL {
+        let line = match resolution.source(question) {
+            Some(source) => {
+                let from = match source {
+                    Source::Flag => "flag",
+                    Source::Environment => "environment",
+                    Source::AnswersFile => "answers file",
+                    Source::UserConfig => "user config",
+                    Source::Default => "default",
+                    Source::Prompt => "prompt",
+                };
+                let value = resolution.get(question).unwrap_or_default();
+                format!("{} = {value} (from {from})", question.key)
+            }
+            None => unset_answer(question, spec, user),
         };
-        output.detail(&format!("{key} = {value} (from {from})"));
+        output.detail(&line);
+    }
+}
+
+/// Describes the value a question gets when no source gave one.
+fn unset_answer(question: &Question, spec: &ProjectSpec, user: &UserDefaults) -> String {
+    let key = question.key;
+    if question.key == MODULE.key {
+        let from = if user.module_prefix.is_some() {
+            "derived from the folder name and the user config's module_prefix"
+        } else {
+            "derived from the folder name"
+        };
+        format!("{key} = {} ({from})", spec.names.module_path)
+    } else if question.key == DATABASE.key {
+        format!("{key} = {} (default)", spec.database.as_str())
+    } else if question.key == GIT.key {
+        format!("{key} = {} (default)", spec.git)
+    } else {
+        format!("{key} is not set")
     }
 }
 
