@@ -19,6 +19,9 @@ use crate::templates;
 /// The overlay manifest's file name; it is read, never copied into a project.
 pub const MANIFEST_NAME: &str = "scaffold-templates.toml";
 
+/// Built-in files an overlay may replace but not exclude, because no Go command works in the project without them.
+const UNEXCLUDABLE: [&str; 2] = ["go.mod", "go.sum"];
+
 /// One file of an overlay, with its `/`-separated path relative to the overlay root.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OverlayFile {
@@ -94,6 +97,12 @@ impl Overlay {
             if templates::find(path).is_none() {
                 return Err(format!(
                     "{MANIFEST_NAME} excludes `{path}`, which is not a built-in template; see `scaffold templates list`"
+                ));
+            }
+            if UNEXCLUDABLE.contains(&path) {
+                return Err(format!(
+                    "{MANIFEST_NAME} excludes `{path}`, without which the project does not build; to change it, \
+                     put your own `{path}` in the overlay instead"
                 ));
             }
             self.excluded.push(path.to_owned());

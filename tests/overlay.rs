@@ -178,6 +178,20 @@ fn set_cannot_shadow_built_in_variables() {
 }
 
 #[test]
+fn set_without_overlay_is_rejected() {
+    let cwd = TempDir::new().unwrap();
+
+    let (code, _, stderr) = scaffold_in(cwd.path(), &["new", "svc", "--no-git", "--set", "team=x"]);
+
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("`--set` has no effect without a template overlay"),
+        "{stderr}"
+    );
+    assert!(project_files(cwd.path()).is_empty());
+}
+
+#[test]
 fn excluded_built_in_is_not_generated() {
     let cwd = TempDir::new().unwrap();
     let team = cwd.path().join("team");
@@ -198,7 +212,7 @@ fn excluded_built_in_is_not_generated() {
 #[test]
 fn unsafe_overlay_paths_are_rejected() {
     type Prepare = fn(&Path);
-    let cases: [(&str, Prepare); 4] = [
+    let cases: [(&str, Prepare); 5] = [
         ("symbolic link to `", |team| {
             std::os::unix::fs::symlink("/etc/hostname", team.join("hostname")).unwrap()
         }),
@@ -213,6 +227,13 @@ fn unsafe_overlay_paths_are_rejected() {
             fs::write(
                 team.join("scaffold-templates.toml"),
                 "exclude = [\"/etc/passwd\"]\n",
+            )
+            .unwrap()
+        }),
+        ("without which the project does not build", |team| {
+            fs::write(
+                team.join("scaffold-templates.toml"),
+                "exclude = [\"go.sum\"]\n",
             )
             .unwrap()
         }),

@@ -42,8 +42,15 @@ pub fn run(args: &NewArgs, context: &RunContext<'_>, out: &mut dyn Write) -> Res
     if let Some(file) = &answers_file {
         warn_about_version(file, &context.output);
     }
-    let variables = parse_variables(&args.set, answers_file.as_ref(), &mut problems);
     let overlay = load_overlay(args, context, &user)?;
+    let variables = parse_variables(&args.set, answers_file.as_ref(), &mut problems);
+    if overlay.is_none() && !args.set.is_empty() {
+        problems.push(
+            "`--set` has no effect without a template overlay, because built-in templates use no `--set` \
+             variables; pass `--templates DIR`, set SCAFFOLD_TEMPLATES or run `scaffold config set templates DIR`"
+                .into(),
+        );
+    }
     if let Some(file) = &answers_file {
         check_overlay_present(file, overlay.as_ref())?;
     }
