@@ -19,7 +19,7 @@ use crate::templates;
 /// The overlay manifest's file name; it is read, never copied into a project.
 pub const MANIFEST_NAME: &str = "scaffold-templates.toml";
 
-/// Built-in files an overlay may replace but not exclude, because no Go command works in the project without them.
+/// Built-in files an overlay may replace but not exclude, because the project does not build without them.
 const UNEXCLUDABLE: [&str; 2] = ["go.mod", "go.sum"];
 
 /// One file of an overlay, with its `/`-separated path relative to the overlay root.
