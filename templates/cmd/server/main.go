@@ -63,6 +63,12 @@ func (e usageError) Error() string { return string(e) }
 // prints its results to stdout.
 {%- endif %}
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	// Help comes before the settings are loaded, so that it works whatever
+	// the environment contains.
+	if len(args) > 1 && isHelp(args[1]) {
+		_, err := io.WriteString(stdout, usageText)
+		return err
+	}
 	cfg, err := config.Load(getenv)
 	if err != nil {
 		return err
@@ -147,11 +153,37 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 }
 
 {% if database == "none" -%}
+// usageText is printed for -h, -help, --help and help.
+const usageText = `Usage:
+  server               serve the API
+  server healthcheck   exit 0 if the running server answers GET /healthz with 200
+
+Settings come from environment variables; .env.example lists them.
+`
+{%- else -%}
+// usageText is printed for -h, -help, --help and help.
+const usageText = `Usage:
+  server                  apply pending migrations, then serve the API
+  server migrate up       apply pending migrations and exit
+  server migrate down     roll back the last migration and exit
+  server migrate status   list migrations and whether each is applied
+  server healthcheck      exit 0 if the running server answers GET /healthz with 200
+
+Settings come from environment variables; .env.example lists them.
+`
+{%- endif %}
+
+// isHelp reports whether arg asks for the usage text.
+func isHelp(arg string) bool {
+	return arg == "-h" || arg == "-help" || arg == "--help" || arg == "help"
+}
+
+{% if database == "none" -%}
 // checkArgs accepts no arguments, because the service keeps users in memory
 // and has no migrate command. run handles healthcheck before calling it.
 func checkArgs(args []string) error {
 	if len(args) > 1 {
-		return usageError(fmt.Sprintf("unknown command %q: run the server without arguments, or with healthcheck", args[1]))
+		return usageError(fmt.Sprintf("unknown command %q: run the server without arguments, or with healthcheck; see server -h", args[1]))
 	}
 	return nil
 }
@@ -165,7 +197,7 @@ func checkArgs(args []string) error {
 		return nil
 	case args[1] != "migrate":
 		return usageError(fmt.Sprintf("unknown command %q: use migrate up|down|status or healthcheck, "+
-			"or no arguments to serve", args[1]))
+			"or no arguments to serve; see server -h", args[1]))
 	case len(args) != 3:
 		return usageError("usage: server migrate up|down|status")
 	case args[2] != "up" && args[2] != "down" && args[2] != "status":

@@ -164,6 +164,24 @@ func TestRunServesAndStops(t *testing.T) {
 	}
 }
 
+func TestRunPrintsHelp(t *testing.T) {
+	for _, arg := range []string{"-h", "-help", "--help", "help"} {
+		t.Run(arg, func(t *testing.T) {
+			var stdout strings.Builder
+			// An invalid setting shows that help does not depend on the environment.
+			getenv := getenvFrom(map[string]string{"PORT": "not-a-port"})
+
+			err := run(context.Background(), []string{"server", arg}, getenv, &stdout, io.Discard)
+			if err != nil {
+				t.Fatalf("run %s: %v", arg, err)
+			}
+			if !strings.HasPrefix(stdout.String(), "Usage:") || !strings.Contains(stdout.String(), "healthcheck") {
+				t.Errorf("run %s printed %q, want the usage text", arg, stdout.String())
+			}
+		})
+	}
+}
+
 func TestRunRejectsInvalidConfig(t *testing.T) {
 	getenv := getenvFrom(map[string]string{"PORT": "http", "LOG_FORMAT": "xml"})
 
@@ -229,7 +247,7 @@ func TestRunRejectsArguments(t *testing.T) {
 		// want is a substring of the error.
 		want string
 	}{
-		{name: "unknown command", args: []string{"server", "--help"}, want: `unknown command "--help"`},
+		{name: "unknown command", args: []string{"server", "serve"}, want: `unknown command "serve"`},
 		{name: "migrate without command", args: []string{"server", "migrate"}, want: "usage: server migrate"},
 		{name: "unknown migrate command", args: []string{"server", "migrate", "sideways"}, want: `unknown migrate command "sideways"`},
 	}
