@@ -34,6 +34,7 @@ fn postgres_project_passes_go_checks() {
 
     check_go_project(&project, &[("TEST_DATABASE_URL", &tests_database.url)]);
     drive_server(&project, Some(&server_database.url));
+    check_ci_requires_database(&project);
 }
 
 /// MySQL projects are tested against whatever server `SCAFFOLD_TEST_MYSQL_URL` names; `.ci/run` starts Debian's
@@ -48,6 +49,46 @@ fn mysql_project_passes_go_checks() {
 
     check_go_project(&project, &[("TEST_DATABASE_URL", &tests_database.url)]);
     drive_server(&project, Some(&server_database.url));
+    check_ci_requires_database(&project);
+}
+
+/// Checks that the database tests skip without `TEST_DATABASE_URL`, but fail when `CI` is set, so that a CI
+/// job without a database cannot pass.
+fn check_ci_requires_database(project: &Path) {
+    let test = [
+        "test",
+        "-count=1",
+        "-v",
+        "-run=TestUsersCreateAndGet",
+        "./internal/repository",
+    ];
+    let mut local = support::go();
+    local
+        .current_dir(project)
+        .args(test)
+        .env_remove("TEST_DATABASE_URL")
+        .env_remove("CI");
+    let (output, stdout, stderr) = run(&mut local);
+    assert!(output.status.success(), "without CI: {stdout}{stderr}");
+    assert!(
+        stdout.contains("--- SKIP"),
+        "without CI the tests skip: {stdout}"
+    );
+
+    let mut ci = support::go();
+    ci.current_dir(project)
+        .args(test)
+        .env_remove("TEST_DATABASE_URL")
+        .env("CI", "true");
+    let (output, stdout, stderr) = run(&mut ci);
+    assert!(
+        !output.status.success(),
+        "with CI the tests fail: {stdout}{stderr}"
+    );
+    assert!(
+        stdout.contains("TEST_DATABASE_URL is not set, and CI is set"),
+        "{stdout}{stderr}"
+    );
 }
 
 #[test]

@@ -18,15 +18,14 @@ import (
 // URL returns a DATABASE_URL for a new, empty schema in the PostgreSQL
 // database named by TEST_DATABASE_URL. The URL sets search_path to that
 // schema, so tests that run at the same time never see each other's tables.
-// The schema is dropped when the test ends. URL skips the test when
-// TEST_DATABASE_URL is unset.
+// The schema is dropped when the test ends. Without TEST_DATABASE_URL, URL
+// skips the test, or fails it when the CI variable is set.
 func URL(tb testing.TB) string {
 	tb.Helper()
 
 	base := os.Getenv("TEST_DATABASE_URL")
 	if base == "" {
-		tb.Skip("TEST_DATABASE_URL is not set; set it to a postgres:// URL of a database " +
-			"where the user may create schemas to run this test")
+		skipOrFail(tb, "set it to a postgres:// URL of a database where the user may create schemas to run this test")
 	}
 	u, err := url.Parse(base)
 	if err != nil {
@@ -72,6 +71,18 @@ const SlowQuery = "SELECT pg_sleep(30)"
 func CorruptUserStatements(id int64) []string {
 	return []string{fmt.Sprintf("UPDATE users SET created_at = 'infinity' WHERE id = %d", id)}
 }
+
+// skipOrFail ends a test that has no TEST_DATABASE_URL. On a laptop it
+// skips, so that go test works without a database. Where CI is set, as CI
+// services such as GitHub Actions do, it fails, because there a skip would
+// hide a missing database behind a passing run.
+func skipOrFail(tb testing.TB, hint string) {
+	tb.Helper()
+	if os.Getenv("CI") != "" {
+		tb.Fatal("TEST_DATABASE_URL is not set, and CI is set, so the database tests cannot be skipped; " + hint)
+	}
+	tb.Skip("TEST_DATABASE_URL is not set; " + hint)
+}
 {% elif database == "mysql" -%}
 // Package testdb gives each test its own empty database.
 package testdb
@@ -98,14 +109,15 @@ import (
 // TEST_DATABASE_URL with the suffix _t and 16 hex digits, and is dropped when
 // the test ends. TEST_DATABASE_URL takes the forms that DATABASE_URL takes,
 // and its user needs the CREATE and DROP privileges on databases with such
-// names. URL skips the test when TEST_DATABASE_URL is unset.
+// names. Without TEST_DATABASE_URL, URL skips the test, or fails it when the
+// CI variable is set.
 func URL(tb testing.TB) string {
 	tb.Helper()
 
 	base := os.Getenv("TEST_DATABASE_URL")
 	if base == "" {
-		tb.Skip("TEST_DATABASE_URL is not set; set it to a mysql://user:password@host:3306/name URL " +
-			"whose user may create and drop databases to run this test")
+		skipOrFail(tb, "set it to a mysql://user:password@host:3306/name URL whose user may create and drop "+
+			"databases to run this test")
 	}
 
 	ctx := context.Background()
@@ -176,6 +188,18 @@ func CorruptUserStatements(id int64) []string {
 		"ALTER TABLE users MODIFY name VARCHAR(100) NULL",
 		fmt.Sprintf("UPDATE users SET name = NULL WHERE id = %d", id),
 	}
+}
+
+// skipOrFail ends a test that has no TEST_DATABASE_URL. On a laptop it
+// skips, so that go test works without a database. Where CI is set, as CI
+// services such as GitHub Actions do, it fails, because there a skip would
+// hide a missing database behind a passing run.
+func skipOrFail(tb testing.TB, hint string) {
+	tb.Helper()
+	if os.Getenv("CI") != "" {
+		tb.Fatal("TEST_DATABASE_URL is not set, and CI is set, so the database tests cannot be skipped; " + hint)
+	}
+	tb.Skip("TEST_DATABASE_URL is not set; " + hint)
 }
 {% else -%}
 // Package testdb gives each test its own empty database.
