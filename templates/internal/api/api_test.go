@@ -248,6 +248,8 @@ func TestErrorResponses(t *testing.T) {
 		{name: "unknown field", method: "POST", target: "/v1/users", body: `{"nmae":"Ada"}`, wantStatus: 400, wantDetail: `unknown field "nmae"`},
 		{name: "wrong field type", method: "POST", target: "/v1/users", body: `{"name":5}`, wantStatus: 400, wantDetail: `"name" must be a JSON string`},
 		{name: "array body", method: "POST", target: "/v1/users", body: `[]`, wantStatus: 400, wantDetail: "must be a JSON object"},
+		{name: "null body", method: "POST", target: "/v1/users", body: `null`, wantStatus: 400, wantDetail: "not null"},
+		{name: "null update body", seed: []string{"a@example.com"}, method: "PUT", target: "/v1/users/1", body: ` null `, wantStatus: 400, wantDetail: "not null"},
 		{name: "trailing data", method: "POST", target: "/v1/users", body: `{"name":"A","email":"a@example.com"} {}`, wantStatus: 400, wantDetail: "single JSON value"},
 		{name: "body too large", method: "POST", target: "/v1/users", body: `{"name":"` + strings.Repeat("a", 100) + `"}`, wantStatus: 413, wantDetail: "64 bytes"},
 		{name: "update body too large", seed: []string{"a@example.com"}, method: "PUT", target: "/v1/users/1", body: `{"name":"` + strings.Repeat("a", 100) + `"}`, wantStatus: 413, wantDetail: "64 bytes"},

@@ -15,21 +15,28 @@ import (
 // *requestError, or the *http.MaxBytesError of a body over the limit that
 // middleware.BodyLimit sets.
 func decodeJSON[T any](r *http.Request) (T, error) {
-	var v T
+	var zero T
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
 
+	// Decoding into a pointer separates a null body, which leaves the pointer
+	// nil, from an object. Decoded into a T, null would pass as an empty
+	// object and fail validation as missing fields instead.
+	var v *T
 	if err := dec.Decode(&v); err != nil {
-		return v, describeDecodeError(err)
+		return zero, describeDecodeError(err)
+	}
+	if v == nil {
+		return zero, badRequest("The request body must be a JSON object, not null.")
 	}
 	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
 		var tooLarge *http.MaxBytesError
 		if errors.As(err, &tooLarge) {
-			return v, err
+			return zero, err
 		}
-		return v, badRequest("The request body must contain a single JSON value.")
+		return zero, badRequest("The request body must contain a single JSON value.")
 	}
-	return v, nil
+	return *v, nil
 }
 
 func describeDecodeError(err error) error {
