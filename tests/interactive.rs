@@ -109,6 +109,60 @@ fn full_run_then_equivalent_command() {
 }
 
 #[test]
+fn equivalent_command_keeps_the_overlay() {
+    let cwd = TempDir::new().unwrap();
+    let team = cwd.path().join("team");
+    fs::create_dir(&team).unwrap();
+    fs::write(team.join("CODEOWNERS"), "* @acme/{{ team }}\n").unwrap();
+    let team_arg = team.to_str().unwrap();
+    let args = [
+        "billing",
+        "--db",
+        "sqlite",
+        "--no-git",
+        "--templates",
+        team_arg,
+        "--set",
+        "team=pay ments",
+    ];
+    let mut session = spawn(cwd.path(), &args);
+    session.exp_string("Go module path").unwrap();
+    press(&mut session, "\r");
+    session.exp_string("Create the project?").unwrap();
+    press(&mut session, "y");
+    session
+        .exp_string("to create the same project without questions:")
+        .unwrap();
+    let command = loop {
+        let line = session.read_line().unwrap();
+        if !line.trim().is_empty() {
+            break line.trim().to_owned();
+        }
+    };
+    session.exp_eof().unwrap();
+    assert_eq!(exit_code(&session), 0);
+
+    assert!(
+        command.contains(&format!("--templates {team_arg}")),
+        "{command}"
+    );
+    assert!(command.contains("--set 'team=pay ments'"), "{command}");
+    let first = cwd.path().join("billing");
+    assert_eq!(
+        fs::read_to_string(first.join("CODEOWNERS")).unwrap(),
+        "* @acme/pay ments\n"
+    );
+    let again = TempDir::new().unwrap();
+    let shell_command = command.replacen("scaffold", env!("CARGO_BIN_EXE_scaffold"), 1);
+    let (output, _, stderr) = run(Command::new("sh")
+        .arg("-c")
+        .arg(&shell_command)
+        .current_dir(again.path()));
+    assert!(output.status.success(), "{shell_command}: {stderr}");
+    assert_same_files(&first, &again.path().join("billing"));
+}
+
+#[test]
 fn ctrl_c_at_each_prompt_writes_nothing() {
     stop_at_each_prompt("Ctrl-C", |session| session.send_control('c').unwrap());
 }

@@ -42,7 +42,11 @@ pub fn run(args: &NewArgs, context: &RunContext<'_>, out: &mut dyn Write) -> Res
     if let Some(file) = &answers_file {
         warn_about_version(file, &context.output);
     }
-    let overlay = load_overlay(args, context, &user)?;
+    let overlay_folder_and_files = load_overlay(args, context, &user)?;
+    let overlay_folder = overlay_folder_and_files
+        .as_ref()
+        .map(|(folder, _)| folder.clone());
+    let overlay = overlay_folder_and_files.map(|(_, overlay)| overlay);
     let variables = parse_variables(&args.set, answers_file.as_ref(), &mut problems);
     if overlay.is_none() && !args.set.is_empty() {
         problems.push(
@@ -112,7 +116,7 @@ pub fn run(args: &NewArgs, context: &RunContext<'_>, out: &mut dyn Write) -> Res
         .map_err(stdout_error)?;
     }
     if interactive {
-        let command = equivalent_command(&resolution);
+        let command = equivalent_command(&resolution, overlay_folder.as_deref(), &variables);
         writeln!(
             out,
             "\nto create the same project without questions:\n  {command}"
@@ -193,7 +197,7 @@ fn load_overlay(
     args: &NewArgs,
     context: &RunContext<'_>,
     user: &UserDefaults,
-) -> Result<Option<Overlay>, Error> {
+) -> Result<Option<(PathBuf, Overlay)>, Error> {
     let Some(folder) = overlay::locate(
         args.templates.as_deref(),
         context.env,
@@ -217,7 +221,7 @@ fn load_overlay(
         overlay.files.len(),
         folder.display()
     ));
-    Ok(Some(overlay))
+    Ok(Some((folder, overlay)))
 }
 
 /// Rejects an answers file from a project that used a template overlay when no overlay is given now, because the
@@ -368,7 +372,11 @@ fn unset_answer(question: &Question, spec: &ProjectSpec, user: &UserDefaults) ->
 }
 
 /// Returns the `scaffold new` command that gives the same project without asking anything.
-fn equivalent_command(resolution: &Resolution) -> String {
+fn equivalent_command(
+    resolution: &Resolution,
+    overlay_folder: Option<&Path>,
+    variables: &BTreeMap<String, String>,
+) -> String {
     let mut words = vec!["scaffold".to_owned(), "new".to_owned()];
     if let Some(name) = resolution.get(&NAME) {
         words.push(shell_quote(name));
@@ -390,6 +398,15 @@ fn equivalent_command(resolution: &Resolution) -> String {
         }
         .to_owned(),
     );
+    if let Some(folder) = overlay_folder {
+        words.push(format!(
+            "--templates {}",
+            shell_quote(&folder.to_string_lossy())
+        ));
+    }
+    for (key, value) in variables {
+        words.push(format!("--set {}", shell_quote(&format!("{key}={value}"))));
+    }
     words.push("--yes".to_owned());
     words.join(" ")
 }
@@ -488,7 +505,7 @@ fn display_path(target: &Path, cwd: &Path) -> String {
 
 /// Quotes `text` for a POSIX shell when it contains anything beyond a conservative set of safe characters.
 fn shell_quote(text: &str) -> String {
-    let safe = |c: char| c.is_ascii_alphanumeric() || "-_./+@:,".contains(c);
+    let safe = |c: char| c.is_ascii_alphanumeric() || "-_./+@:,=".contains(c);
     if !text.is_empty() && text.chars().all(safe) {
         return text.to_owned();
     }
