@@ -47,6 +47,18 @@ pub fn check(plan: &Plan, target: &Path, force: bool) -> Result<TargetState, Err
     Ok(state)
 }
 
+/// Fails unless `target` is missing or an empty folder, as [`check`] does without `--force`. It lets `scaffold new`
+/// reject a folder given on the command line before asking any question.
+pub fn check_target_free(target: &Path) -> Result<(), Error> {
+    match inspect(target)? {
+        TargetState::NotEmpty(entries) => Err(Error::TargetNotEmpty {
+            path: target.to_owned(),
+            entries,
+        }),
+        TargetState::Missing | TargetState::Empty => Ok(()),
+    }
+}
+
 /// Writes every file of `plan` under `target`. Returns [`Error::Interrupted`] if `interrupted` is set before the
 /// files are moved into place.
 pub fn write(

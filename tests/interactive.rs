@@ -207,6 +207,29 @@ fn stop_at_each_prompt(key: &str, stop: impl Fn(&mut PtySession)) {
 }
 
 #[test]
+fn non_empty_folder_argument_fails_first() {
+    let cwd = TempDir::new().unwrap();
+    fs::create_dir(cwd.path().join("repo")).unwrap();
+    fs::write(cwd.path().join("repo/notes.txt"), "keep\n").unwrap();
+    let mut session = spawn(cwd.path(), &["repo"]);
+    let output = session.exp_eof().unwrap();
+
+    assert_eq!(exit_code(&session), 73, "{output}");
+    assert!(
+        output.contains("already exists and is not empty"),
+        "{output}"
+    );
+    assert!(
+        !output.contains("Go module path"),
+        "asked before failing: {output}"
+    );
+    assert_eq!(
+        fs::read_to_string(cwd.path().join("repo/notes.txt")).unwrap(),
+        "keep\n"
+    );
+}
+
+#[test]
 fn non_empty_folder_is_asked_again() {
     let cwd = TempDir::new().unwrap();
     fs::create_dir(cwd.path().join("repo")).unwrap();

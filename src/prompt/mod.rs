@@ -1,7 +1,7 @@
 //! The interactive questions of `scaffold new`. This is the only module that reads from the terminal; it runs
 //! only when stdin and stdout are terminals and `--yes` is absent.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use console::Term;
 use dialoguer::theme::{ColorfulTheme, SimpleTheme, Theme};
@@ -13,6 +13,7 @@ use crate::error::Error;
 use crate::questions::{DATABASE, GIT, MODULE, NAME, Question, Resolution, Source};
 use crate::spec::{Answers, Database, ProjectSpec};
 use crate::user_config::UserDefaults;
+use crate::writer;
 
 /// Asks for every value no flag, environment variable or answers file gave, then shows a summary and asks for
 /// confirmation. Returns [`Error::Interrupted`] on Ctrl-C or Esc and [`Error::Cancelled`] when the user declines;
@@ -32,6 +33,12 @@ pub fn ask(
     };
     let theme = theme.as_ref();
 
+    if !force && !needs_prompt(resolution, &NAME) {
+        let name = resolution.get(&NAME).unwrap_or_default();
+        if let Some(target) = target_folder(name, cwd) {
+            writer::check_target_free(&target)?;
+        }
+    }
     if needs_prompt(resolution, &NAME) {
         let validate = |text: &str| {
             (NAME.validate)(text)?;
@@ -91,25 +98,31 @@ fn ask_text(
     text::ask(&Term::stderr(), theme, prompt, default.as_deref(), validate)
 }
 
-/// Rejects a folder answer that names an existing file or a non-empty folder, as the writer would.
-fn check_target_is_free(name: &str, cwd: &Path) -> Result<(), String> {
-    // A placeholder module path, because only the target folder matters here and the module is asked next.
+/// Returns the project folder that the folder answer `name` gives, or `None` when the answer is invalid.
+fn target_folder(name: &str, cwd: &Path) -> Option<PathBuf> {
+    // A placeholder module path, because only the target folder matters here and the module may not be known yet.
     let answers = Answers {
         module: Some("example.com/placeholder".into()),
         ..Answers::new(name)
     };
-    let Ok(spec) = ProjectSpec::resolve(&answers, cwd) else {
+    ProjectSpec::resolve(&answers, cwd)
+        .ok()
+        .map(|spec| spec.target)
+}
+
+/// Rejects a folder answer that names an existing file or a non-empty folder, as the writer would.
+fn check_target_is_free(name: &str, cwd: &Path) -> Result<(), String> {
+    let Some(target) = target_folder(name, cwd) else {
         return Ok(());
     };
-    match std::fs::read_dir(&spec.target).map(|mut entries| entries.next().is_some()) {
+    match std::fs::read_dir(&target).map(|mut entries| entries.next().is_some()) {
         Ok(true) => Err(format!(
             "`{}` already exists and is not empty; choose another folder",
-            spec.target.display()
+            target.display()
         )),
-        Err(error) if error.kind() != std::io::ErrorKind::NotFound => Err(format!(
-            "`{}` cannot be used: {error}",
-            spec.target.display()
-        )),
+        Err(error) if error.kind() != std::io::ErrorKind::NotFound => {
+            Err(format!("`{}` cannot be used: {error}", target.display()))
+        }
         _ => Ok(()),
     }
 }
