@@ -126,10 +126,16 @@ impl AnswersFile {
                     ANSWER_KEYS.join(", ")
                 )));
             }
-            let text = match (item.as_str(), item.as_bool()) {
-                (Some(text), _) => text.to_owned(),
-                (None, Some(flag)) => flag.to_string(),
-                _ => return Err(invalid(format!("`{key}` must be a string or a boolean"))),
+            // The types are those scaffold writes, so a hand edit such as git = "no" is caught here.
+            let text = match (key, item.as_str(), item.as_bool()) {
+                ("git", _, Some(flag)) => flag.to_string(),
+                ("git", _, None) => {
+                    return Err(invalid(
+                        "`git` must be true or false, without quotes".into(),
+                    ));
+                }
+                (_, Some(text), _) => text.to_owned(),
+                _ => return Err(invalid(format!("`{key}` must be a string in quotes"))),
             };
             values.push((key.to_owned(), text));
         }

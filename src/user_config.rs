@@ -18,6 +18,8 @@ pub struct ConfigKey {
     pub help: &'static str,
     /// Checks a value as typed on the command line and returns it as stored in the file.
     parse: fn(&str) -> Result<Item, String>,
+    /// Whether the file stores the value as a TOML boolean rather than a string.
+    boolean: bool,
 }
 
 /// Every valid key, in the order `config list` shows them.
@@ -26,21 +28,25 @@ pub const KEYS: &[ConfigKey] = &[
         name: "module_prefix",
         help: "prefix for module paths derived from folder names, such as github.com/acme",
         parse: parse_module_prefix,
+        boolean: false,
     },
     ConfigKey {
         name: "templates",
         help: "folder of your own templates, applied by every `scaffold new`",
         parse: parse_templates,
+        boolean: false,
     },
     ConfigKey {
         name: "database",
         help: "database of new projects",
         parse: parse_database,
+        boolean: false,
     },
     ConfigKey {
         name: "git",
         help: "whether new projects get a git repository (true or false)",
         parse: parse_git,
+        boolean: true,
     },
 ];
 
@@ -51,11 +57,21 @@ fn parse_module_prefix(text: &str) -> Result<Item, String> {
     Ok(value(trimmed))
 }
 
+/// Stores the folder as an absolute path, so that `scaffold new` finds it from any working folder.
 fn parse_templates(text: &str) -> Result<Item, String> {
     if text.trim().is_empty() {
         return Err("the templates folder is empty; give a folder path".into());
     }
-    Ok(value(text))
+    let folder = std::path::absolute(text)
+        .map_err(|error| format!("invalid templates folder `{text}`: {error}"))?;
+    if !folder.is_dir() {
+        return Err(format!(
+            "the templates folder `{}` does not exist or is not a folder; create it, for example with \
+             `scaffold templates export --to {text}`",
+            folder.display()
+        ));
+    }
+    Ok(value(folder.to_string_lossy().as_ref()))
 }
 
 fn parse_database(text: &str) -> Result<Item, String> {
@@ -129,7 +145,7 @@ impl UserConfig {
     pub fn problem(&self, key: &str) -> Option<String> {
         let definition = find_key(key).ok()?;
         let item = self.document.get(key)?;
-        (definition.parse)(&display_item(item)).err()
+        check_item(definition, item).err()
     }
 
     /// Returns the keys in the file that scaffold does not know, with their values as text.
@@ -224,7 +240,7 @@ impl UserConfig {
             let text = display_item(item);
             let checked = find_key(key)
                 .map_err(|error| error.to_string())
-                .and_then(|definition| (definition.parse)(&text).map(|_| definition.name));
+                .and_then(|definition| check_item(definition, item).map(|_| definition.name));
             match checked {
                 Ok("module_prefix") => {
                     defaults.module_prefix = Some(text.trim_end_matches('/').to_owned())
@@ -244,6 +260,25 @@ impl UserConfig {
             Err(problems)
         }
     }
+}
+
+/// Checks a stored value: its TOML type first, because `display_item` would turn `git = "no"` or
+/// `module_prefix = 5` into text that the parser accepts, then the value itself.
+fn check_item(definition: &ConfigKey, item: &Item) -> Result<Item, String> {
+    let name = definition.name;
+    let shown = item.to_string();
+    let shown = shown.trim();
+    if definition.boolean && item.as_bool().is_none() {
+        return Err(format!(
+            "invalid value `{shown}` for `{name}`; use true or false, without quotes"
+        ));
+    }
+    if !definition.boolean && item.as_str().is_none() {
+        return Err(format!(
+            "invalid value `{shown}` for `{name}`; use a string in quotes"
+        ));
+    }
+    (definition.parse)(&display_item(item))
 }
 
 fn find_key(key: &str) -> Result<&'static ConfigKey, Error> {

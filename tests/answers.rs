@@ -312,7 +312,8 @@ fn config_list_flags_invalid_entries() {
     let cwd = TempDir::new().unwrap();
     let folder = cwd.path().join(".config/scaffold");
     fs::create_dir_all(&folder).unwrap();
-    let text = "# team defaults\ndatabase = \"oracle\"\ncolour = \"red\"\ngit = true\n";
+    let text =
+        "# team defaults\ndatabase = \"oracle\"\ncolour = \"red\"\ngit = true\nmodule_prefix = 5\n";
     fs::write(folder.join("config.toml"), text).unwrap();
 
     let (code, list, stderr) = config(cwd.path(), &["list"]);
@@ -328,17 +329,44 @@ fn config_list_flags_invalid_entries() {
     );
     assert!(list.contains("git = true\n"), "{list}");
     assert!(
-        stderr.starts_with("warning: 2 invalid entries in `"),
+        list.contains("module_prefix = 5 (invalid: invalid value `5` for `module_prefix`; use a string in quotes)"),
+        "{list}"
+    );
+    assert!(
+        stderr.starts_with("warning: 3 invalid entries in `"),
         "{stderr}"
     );
 
+    let (code, _, stderr) = new_in(cwd.path(), &["svc"], &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("3 problems with the answers"), "{stderr}");
+
     assert_eq!(config(cwd.path(), &["unset", "colour"]).0, 0);
+    assert_eq!(config(cwd.path(), &["unset", "module_prefix"]).0, 0);
     assert_eq!(config(cwd.path(), &["set", "database", "mysql"]).0, 0);
     let (code, _, stderr) = config(cwd.path(), &["list"]);
     assert_eq!(code, 0);
     assert_eq!(stderr, "", "no warning once the entries are fixed");
     let fixed = fs::read_to_string(folder.join("config.toml")).unwrap();
     assert_eq!(fixed, "# team defaults\ndatabase = \"mysql\"\ngit = true\n");
+}
+
+#[test]
+fn config_stores_templates_as_absolute_folder() {
+    let cwd = TempDir::new().unwrap();
+    fs::create_dir(cwd.path().join("team")).unwrap();
+
+    assert_eq!(config(cwd.path(), &["set", "templates", "./team"]).0, 0);
+    let (_, stored, _) = config(cwd.path(), &["get", "templates"]);
+    let expected = cwd.path().join("team");
+    assert_eq!(stored.trim(), expected.to_str().unwrap());
+
+    let (code, _, stderr) = config(cwd.path(), &["set", "templates", "missing"]);
+    assert_eq!(code, 2);
+    assert!(
+        stderr.contains("does not exist or is not a folder"),
+        "{stderr}"
+    );
 }
 
 #[test]
