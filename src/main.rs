@@ -35,7 +35,9 @@ fn main() -> ExitCode {
                 "this platform has no config folder for scaffold".into(),
             )),
         },
-        Command::Templates(command) => commands::templates::run(command, &mut stdout, interrupted),
+        Command::Templates(command) => {
+            commands::templates::run(command, &mut stdout, interrupted, output.quiet)
+        }
         Command::Completions { shell } => commands::completions(*shell, &mut stdout),
     };
     match result {

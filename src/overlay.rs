@@ -99,6 +99,11 @@ impl Overlay {
                     "{MANIFEST_NAME} excludes `{path}`, which is not a built-in template; see `scaffold templates list`"
                 ));
             }
+            if self.files.iter().any(|file| file.path == path) {
+                return Err(format!(
+                    "{MANIFEST_NAME} excludes `{path}`, but the overlay also contains `{path}`; remove one of them"
+                ));
+            }
             if UNEXCLUDABLE.contains(&path) {
                 return Err(format!(
                     "{MANIFEST_NAME} excludes `{path}`, without which the project does not build; to change it, \

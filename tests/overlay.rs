@@ -212,7 +212,7 @@ fn excluded_built_in_is_not_generated() {
 #[test]
 fn unsafe_overlay_paths_are_rejected() {
     type Prepare = fn(&Path);
-    let cases: [(&str, Prepare); 5] = [
+    let cases: [(&str, Prepare); 6] = [
         ("symbolic link to `", |team| {
             std::os::unix::fs::symlink("/etc/hostname", team.join("hostname")).unwrap()
         }),
@@ -234,6 +234,14 @@ fn unsafe_overlay_paths_are_rejected() {
             fs::write(
                 team.join("scaffold-templates.toml"),
                 "exclude = [\"go.sum\"]\n",
+            )
+            .unwrap()
+        }),
+        ("but the overlay also contains `Makefile`", |team| {
+            fs::write(team.join("Makefile"), "build:\n").unwrap();
+            fs::write(
+                team.join("scaffold-templates.toml"),
+                "exclude = [\"Makefile\"]\n",
             )
             .unwrap()
         }),
@@ -340,4 +348,18 @@ fn export_rejects_unknown_paths_and_list_shows_all() {
     let (code, vars, _) = scaffold_in(cwd.path(), &["templates", "vars"]);
     assert_eq!(code, 0);
     assert!(vars.contains("module_path"), "{vars}");
+}
+
+#[test]
+fn quiet_export_prints_nothing() {
+    let cwd = TempDir::new().unwrap();
+
+    let (code, stdout, stderr) = scaffold_in(
+        cwd.path(),
+        &["-q", "templates", "export", "Makefile", "--to", "team"],
+    );
+
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout, "");
+    assert!(cwd.path().join("team/Makefile").is_file());
 }

@@ -22,6 +22,7 @@ pub fn run(
     command: &TemplatesCommand,
     out: &mut dyn Write,
     interrupted: &AtomicBool,
+    quiet: bool,
 ) -> Result<(), Error> {
     match command {
         TemplatesCommand::List => list(out).map_err(stdout_error),
@@ -30,6 +31,9 @@ pub fn run(
             let chosen = choose(paths)?;
             let plan = export_plan(&chosen, to)?;
             writer::write(&plan, to, *force, interrupted)?;
+            if quiet {
+                return Ok(());
+            }
             writeln!(
                 out,
                 "exported {} templates to {}",
@@ -80,11 +84,16 @@ fn vars(out: &mut dyn Write) -> io::Result<()> {
     let spec =
         ProjectSpec::resolve(&answers, Path::new("/work")).expect("the example answers are valid");
     let example = minijinja::Value::from(minijinja::value::Serde(Context::new(&spec)));
+    let width = VARIABLES
+        .iter()
+        .map(|variable| variable.name.len())
+        .max()
+        .unwrap_or(0);
     for variable in VARIABLES {
         let value = example.get_attr(variable.name).unwrap_or_default();
         writeln!(
             out,
-            "{}  {}  {}  (example: {value})",
+            "{:width$}  {:6}  {} (example: {value})",
             variable.name, variable.kind, variable.meaning
         )?;
     }
