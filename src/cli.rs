@@ -44,6 +44,8 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 #[command(
+    // The last of a repeated flag wins, as --git and --no-git already did, so that a script can append overrides.
+    args_override_self = true,
     after_help = "A TARGET with a slash whose first element contains a dot, such as \
 github.com/acme/billing, is a module path: the project goes into ./billing with that module path. Anything else \
 is a folder path, created exactly there.
@@ -64,7 +66,7 @@ pub struct NewArgs {
     pub module: Option<String>,
 
     /// Choose the database the service stores its data in [default: sqlite].
-    #[arg(long, value_name = "NAME", value_parser = clap::builder::PossibleValuesParser::new(crate::spec::Database::names()))]
+    #[arg(long, value_name = "NAME", value_parser = DatabaseName)]
     pub db: Option<String>,
 
     /// Read answers from a file, such as the scaffold.toml of an existing project.
@@ -131,4 +133,29 @@ pub enum TemplatesCommand {
     },
     /// Print every variable templates can use, with its type and an example value.
     Vars,
+}
+
+/// The `--db` value parser. It accepts any text, because an invalid database is reported together with every
+/// other invalid answer, and names the databases only for help and shell completion.
+#[derive(Debug, Clone)]
+struct DatabaseName;
+
+impl clap::builder::TypedValueParser for DatabaseName {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        _command: &clap::Command,
+        _argument: Option<&clap::Arg>,
+        value: &std::ffi::OsStr,
+    ) -> Result<String, clap::Error> {
+        Ok(value.to_string_lossy().into_owned())
+    }
+
+    fn possible_values(
+        &self,
+    ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
+        let names = crate::spec::Database::names().into_iter();
+        Some(Box::new(names.map(clap::builder::PossibleValue::new)))
+    }
 }

@@ -76,6 +76,40 @@ fn every_problem_is_reported_at_once() {
 }
 
 #[test]
+fn invalid_flags_are_reported_together() {
+    let cwd = TempDir::new().unwrap();
+
+    let (code, _, stderr) = new_in(
+        cwd.path(),
+        &["x", "--module", "bad path", "--db", "oracle"],
+        &[],
+    );
+
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("2 problems with the answers"), "{stderr}");
+    assert!(stderr.contains("unknown database `oracle`"), "{stderr}");
+    assert!(stderr.contains("(from --db)"), "{stderr}");
+    assert!(
+        stderr.contains("invalid module path `bad path`"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn repeated_flag_takes_the_last() {
+    let cwd = TempDir::new().unwrap();
+
+    let (code, _, stderr) = new_in(
+        cwd.path(),
+        &["x", "--db", "oracle", "--db", "postgres", "--no-git"],
+        &[],
+    );
+
+    assert_eq!(code, 0, "{stderr}");
+    assert!(manifest(&cwd.path().join("x")).contains("database = \"postgres\""));
+}
+
+#[test]
 fn environment_variables_give_answers() {
     let cwd = TempDir::new().unwrap();
 
