@@ -454,7 +454,7 @@ fn quiet_prints_nothing_and_verbose_names_sources() {
         .args(["new", "b", "--no-git", "-v"])
         .env("SCAFFOLD_DB", "postgres"));
     assert!(output.status.success(), "{stderr}");
-    assert!(stderr.contains("name = b (from flag)"), "{stderr}");
+    assert!(stderr.contains("name = b (from argument)"), "{stderr}");
     assert!(
         stderr.contains("database = postgres (from environment)"),
         "{stderr}"

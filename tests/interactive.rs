@@ -19,11 +19,16 @@ const END: &str = "\x1b[F";
 const DELETE: &str = "\x1b[3~";
 
 fn spawn(cwd: &Path, args: &[&str]) -> PtySession {
+    spawn_with_env(cwd, args, &[])
+}
+
+fn spawn_with_env(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> PtySession {
     let mut command = Command::new(env!("CARGO_BIN_EXE_scaffold"));
     command
         .current_dir(cwd)
         .arg("new")
         .args(args)
+        .envs(env.iter().copied())
         .env("NO_COLOR", "1")
         .env("TERM", "xterm");
     isolate_git(&mut command, cwd);
@@ -227,6 +232,21 @@ fn non_empty_folder_argument_fails_first() {
         fs::read_to_string(cwd.path().join("repo/notes.txt")).unwrap(),
         "keep\n"
     );
+}
+
+#[test]
+fn invalid_environment_fails_before_asking() {
+    let cwd = TempDir::new().unwrap();
+    let mut session = spawn_with_env(cwd.path(), &[], &[("SCAFFOLD_DB", "oracle")]);
+    let output = session.exp_eof().unwrap();
+
+    assert_eq!(exit_code(&session), 2, "{output}");
+    assert!(output.contains("unknown database `oracle`"), "{output}");
+    assert!(
+        !output.contains("missing"),
+        "the folder would be asked for, so it is not missing: {output}"
+    );
+    assert!(written(cwd.path()).is_empty());
 }
 
 #[test]

@@ -48,6 +48,9 @@ pub fn run(args: &NewArgs, context: &RunContext<'_>, out: &mut dyn Write) -> Res
         .map(|(folder, _)| folder.clone());
     let overlay = overlay_folder_and_files.map(|(_, overlay)| overlay);
     let variables = parse_variables(&args.set, answers_file.as_ref(), &mut problems);
+    for (key, text) in &variables {
+        context.output.detail(&format!("variable {key} = {text}"));
+    }
     if overlay.is_none() && !args.set.is_empty() {
         problems.push(
             "`--set` has no effect without a template overlay, because built-in templates use no `--set` \
@@ -166,7 +169,11 @@ fn gather(
             args.force,
         )?;
     }
-    resolution.require_name();
+    // With a terminal, a missing name is asked for, so it is a problem only without one. Other problems stop
+    // the run before the questions, because the answers given must be fixed first.
+    if !interactive {
+        resolution.require_name();
+    }
     problems.append(&mut resolution.problems);
 
     let answers = answers_from(&resolution, user);
@@ -336,6 +343,7 @@ fn report_sources(
         let line = match resolution.source(question) {
             Some(source) => {
                 let from = match source {
+                    Source::Flag if question.key == NAME.key => "argument",
                     Source::Flag => "flag",
                     Source::Environment => "environment",
                     Source::AnswersFile => "answers file",
