@@ -123,7 +123,7 @@ impl UserConfig {
         };
         let document = text.parse::<DocumentMut>().map_err(|error| {
             Error::InvalidInput(format!(
-                "invalid config file `{}`: {}",
+                "invalid config file `{}`: {}\nfix it by hand, or delete it to start again from the built-in defaults",
                 path.display(),
                 error.to_string().trim()
             ))

@@ -7,8 +7,8 @@
 
 use std::collections::BTreeSet;
 use std::fs;
-use std::io::ErrorKind;
 use std::io::Write;
+use std::io::{self, ErrorKind};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
@@ -99,12 +99,11 @@ fn write_checked(
     let staging = tempfile::Builder::new()
         .prefix(".scaffold-")
         .tempdir_in(staging_parent)
-        // tempfile appends the path to its errors; the message names the folder already.
         .map_err(|source| {
             Error::io(
-                "create a temporary folder in",
+                "create the project in",
                 staging_parent,
-                source.kind().into(),
+                without_path(source),
             )
         })?;
     let staged_root = staging.path().join("project");
@@ -311,5 +310,31 @@ impl CreatedFolders {
         for folder in self.0.drain(..).rev() {
             let _ = fs::remove_dir(folder);
         }
+    }
+}
+
+/// Drops the path that tempfile appends to its errors (" at path ..."), because it names the temporary folder,
+/// which the user never chose. tempfile keeps the OS error only in that text, so the text is cut rather than the
+/// kind kept, which would read "entity not found". A message of another form is returned unchanged.
+fn without_path(error: io::Error) -> io::Error {
+    let text = error.to_string();
+    match text.split_once(" at path ") {
+        Some((reason, _)) => io::Error::new(error.kind(), reason.to_owned()),
+        None => error,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn temporary_folder_errors_lose_the_path() {
+        let error = tempfile::Builder::new()
+            .tempdir_in("/nonexistent-scaffold-parent")
+            .unwrap_err();
+        assert!(error.to_string().contains(" at path "), "{error}");
+
+        let shown = super::without_path(error).to_string();
+
+        assert_eq!(shown, "No such file or directory (os error 2)");
     }
 }
