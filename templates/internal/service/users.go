@@ -153,8 +153,20 @@ func validateName(name string) string {
 		// PostgreSQL rejects NUL in text columns, and no database should
 		// store line breaks or escape sequences in a display name.
 		return "must not contain control characters"
+	case strings.IndexFunc(name, isBidiControl) >= 0:
+		// An embedding, override or isolate character reorders the text
+		// shown after the name wherever it is displayed.
+		return "must not contain bidirectional control characters"
 	}
 	return ""
+}
+
+// isBidiControl reports whether r is one of the explicit embedding,
+// override and isolate characters of the Unicode bidirectional algorithm
+// (U+202A to U+202E and U+2066 to U+2069). The marks U+200E and U+200F
+// stay allowed, because right-to-left names may need them.
+func isBidiControl(r rune) bool {
+	return (r >= '\u202a' && r <= '\u202e') || (r >= '\u2066' && r <= '\u2069')
 }
 
 func validateEmail(email string) string {

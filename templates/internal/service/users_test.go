@@ -120,6 +120,18 @@ func TestUsersCreate(t *testing.T) {
 			},
 		},
 		{
+			name: "name with a right-to-left override",
+			in:   service.UserInput{Name: "Ada\u202eecalevol", Email: "a@example.com"},
+			wantFields: []service.FieldError{
+				{Field: "name", Message: "must not contain bidirectional control characters"},
+			},
+		},
+		{
+			name:       "name with a right-to-left mark",
+			in:         service.UserInput{Name: "\u05d0\u05d3\u05d4\u200f", Email: "a@example.com"},
+			wantStored: &service.User{Name: "\u05d0\u05d3\u05d4\u200f", Email: "a@example.com", CreatedAt: wantStamp, UpdatedAt: wantStamp},
+		},
+		{
 			name: "email without at sign",
 			in:   service.UserInput{Name: "Ada", Email: "ada.example.com"},
 			wantFields: []service.FieldError{

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"strconv"
 	"testing"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // Registers the "pgx" database/sql driver.
@@ -78,10 +79,21 @@ func CorruptUserStatements(id int64) []string {
 // hide a missing database behind a passing run.
 func skipOrFail(tb testing.TB, hint string) {
 	tb.Helper()
-	if os.Getenv("CI") != "" {
+	if runningInCI() {
 		tb.Fatal("TEST_DATABASE_URL is not set, and CI is set, so the database tests cannot be skipped; " + hint)
 	}
 	tb.Skip("TEST_DATABASE_URL is not set; " + hint)
+}
+
+// runningInCI reports whether CI is set to anything but a false value such
+// as "false" or "0". Some CI services set it to their own name.
+func runningInCI() bool {
+	value := os.Getenv("CI")
+	if value == "" {
+		return false
+	}
+	isTrue, err := strconv.ParseBool(value)
+	return err != nil || isTrue
 }
 {% elif database == "mysql" -%}
 // Package testdb gives each test its own empty database.
@@ -94,6 +106,7 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -196,10 +209,21 @@ func CorruptUserStatements(id int64) []string {
 // hide a missing database behind a passing run.
 func skipOrFail(tb testing.TB, hint string) {
 	tb.Helper()
-	if os.Getenv("CI") != "" {
+	if runningInCI() {
 		tb.Fatal("TEST_DATABASE_URL is not set, and CI is set, so the database tests cannot be skipped; " + hint)
 	}
 	tb.Skip("TEST_DATABASE_URL is not set; " + hint)
+}
+
+// runningInCI reports whether CI is set to anything but a false value such
+// as "false" or "0". Some CI services set it to their own name.
+func runningInCI() bool {
+	value := os.Getenv("CI")
+	if value == "" {
+		return false
+	}
+	isTrue, err := strconv.ParseBool(value)
+	return err != nil || isTrue
 }
 {% else -%}
 // Package testdb gives each test its own empty database.
