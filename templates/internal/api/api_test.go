@@ -220,13 +220,63 @@ func decodeProblem(t *testing.T, rec *httptest.ResponseRecorder) problemBody {
 	if p.Status != rec.Code {
 		t.Errorf("problem status = %d, want the response status %d", p.Status, rec.Code)
 	}
-	if p.Title != http.StatusText(rec.Code) {
-		t.Errorf("problem title = %q, want %q", p.Title, http.StatusText(rec.Code))
+	if p.Title != middleware.StatusTitle(rec.Code) {
+		t.Errorf("problem title = %q, want %q", p.Title, middleware.StatusTitle(rec.Code))
 	}
 	if p.Detail == "" {
 		t.Error("problem detail is empty")
 	}
 	return p
+}
+
+func TestBodyMustBeJSON(t *testing.T) {
+	tests := []struct {
+		method      string
+		contentType string
+		wantStatus  int
+	}{
+		{method: "POST", contentType: "application/json", wantStatus: http.StatusCreated},
+		{method: "POST", contentType: "application/json; charset=utf-8", wantStatus: http.StatusCreated},
+		{method: "POST", contentType: "Application/JSON", wantStatus: http.StatusCreated},
+		{method: "POST", contentType: "application/vnd.acme+json", wantStatus: http.StatusCreated},
+		{method: "PUT", contentType: "application/json", wantStatus: http.StatusOK},
+		{method: "POST", contentType: "", wantStatus: http.StatusUnsupportedMediaType},
+		{method: "POST", contentType: "text/plain", wantStatus: http.StatusUnsupportedMediaType},
+		{method: "POST", contentType: "application/x-www-form-urlencoded", wantStatus: http.StatusUnsupportedMediaType},
+		{method: "POST", contentType: "multipart/form-data; boundary=x", wantStatus: http.StatusUnsupportedMediaType},
+		{method: "POST", contentType: "application/jsonp", wantStatus: http.StatusUnsupportedMediaType},
+		{method: "POST", contentType: "application/json; charset", wantStatus: http.StatusUnsupportedMediaType},
+		{method: "PUT", contentType: "text/plain", wantStatus: http.StatusUnsupportedMediaType},
+	}
+
+	for i, tt := range tests {
+		t.Run(tt.method+" "+tt.contentType, func(t *testing.T) {
+			ts := newTestServer(t)
+			ts.seed(t, "seeded@example.com")
+			target := "/v1/users"
+			if tt.method == "PUT" {
+				target = "/v1/users/1"
+			}
+			body := fmt.Sprintf(`{"name":"Ada","email":"ada%d@example.com"}`, i)
+			req := httptest.NewRequest(tt.method, target, strings.NewReader(body))
+			if tt.contentType != "" {
+				req.Header.Set("Content-Type", tt.contentType)
+			}
+			rec := httptest.NewRecorder()
+
+			ts.handler.ServeHTTP(rec, req)
+
+			if rec.Code != tt.wantStatus {
+				t.Fatalf("status = %d, want %d; body %s", rec.Code, tt.wantStatus, rec.Body.String())
+			}
+			if tt.wantStatus == http.StatusUnsupportedMediaType {
+				p := decodeProblem(t, rec)
+				if !strings.Contains(p.Detail, "Content-Type: application/json") {
+					t.Errorf("detail = %q, want it to name the expected Content-Type", p.Detail)
+				}
+			}
+		})
+	}
 }
 
 func TestErrorResponses(t *testing.T) {

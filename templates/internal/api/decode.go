@@ -5,17 +5,22 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"reflect"
 	"strings"
 )
 
 // decodeJSON reads the request body as one JSON value of type T. It rejects
-// unknown fields and any data after the value. The returned error is a 400
-// *requestError, or the *http.MaxBytesError of a body over the limit that
-// middleware.BodyLimit sets.
+// a Content-Type other than JSON, unknown fields and any data after the
+// value. The returned error is a 400 or 415 *requestError, or the
+// *http.MaxBytesError of a body over the limit that middleware.BodyLimit
+// sets.
 func decodeJSON[T any](r *http.Request) (T, error) {
 	var zero T
+	if err := requireJSON(r.Header.Get("Content-Type")); err != nil {
+		return zero, err
+	}
 	dec := json.NewDecoder(r.Body)
 	dec.DisallowUnknownFields()
 
@@ -37,6 +42,21 @@ func decodeJSON[T any](r *http.Request) (T, error) {
 		return zero, badRequest("The request body must contain a single JSON value.")
 	}
 	return *v, nil
+}
+
+// requireJSON accepts application/json and the types with the +json suffix,
+// with any parameters. Browsers send a form or text/plain body to another
+// origin without a CORS preflight, so accepting such a body as JSON would
+// let any web page create and change users through a visitor's browser.
+func requireJSON(contentType string) error {
+	mediaType, _, err := mime.ParseMediaType(contentType)
+	if err == nil && (mediaType == "application/json" || strings.HasSuffix(mediaType, "+json")) {
+		return nil
+	}
+	return &requestError{
+		status: http.StatusUnsupportedMediaType,
+		detail: "The request body must be JSON. Send the header Content-Type: application/json.",
+	}
 }
 
 func describeDecodeError(err error) error {

@@ -97,7 +97,7 @@ func problemFor(err error) problem {
 func newProblem(status int, detail string) problem {
 	return problem{
 		Type:   "about:blank",
-		Title:  http.StatusText(status),
+		Title:  middleware.StatusTitle(status),
 		Status: status,
 		Detail: detail,
 	}

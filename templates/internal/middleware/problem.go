@@ -25,8 +25,18 @@ func writeProblem(w http.ResponseWriter, status int, detail string) {
 	// An encoding error can only come from the connection, so it is dropped.
 	_ = json.NewEncoder(w).Encode(problem{
 		Type:   "about:blank",
-		Title:  http.StatusText(status),
+		Title:  StatusTitle(status),
 		Status: status,
 		Detail: detail,
 	})
+}
+
+// StatusTitle returns the reason phrase of status as RFC 9110 names it, for
+// the title of a problem document. net/http's StatusText still gives 413 its
+// older name, "Request Entity Too Large".
+func StatusTitle(status int) string {
+	if status == http.StatusRequestEntityTooLarge {
+		return "Content Too Large"
+	}
+	return http.StatusText(status)
 }
