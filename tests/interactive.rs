@@ -293,6 +293,8 @@ fn text_prompt_edits_at_the_cursor() {
     press(&mut session, "li");
     press(&mut session, END);
     press(&mut session, DELETE);
+    // Ctrl-A, "x", Ctrl-U: the x typed at the start is deleted again.
+    press(&mut session, "\u{1}x\u{15}");
     press(&mut session, "\r");
     session.exp_string("Create the project?").unwrap();
     press(&mut session, "y");

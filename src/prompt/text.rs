@@ -3,8 +3,8 @@
 //! dialoguer 0.12's `Input` ignores Esc, and the promise of `scaffold new` is that Esc cancels at every prompt.
 //! This prompt reads keys through `console`, the terminal layer dialoguer is built on, and formats through the
 //! same dialoguer [`Theme`], so it looks like the select and confirm prompts beside it. It edits one line:
-//! printable characters, Backspace, Delete, Left, Right, Home and End. A line wider than the terminal is redrawn
-//! only on its last row, as dialoguer does.
+//! printable characters, Backspace, Delete, Left, Right, Home and End, and readline's Ctrl-A, Ctrl-E, Ctrl-U and
+//! Ctrl-K. A line wider than the terminal is redrawn only on its last row, as dialoguer does.
 
 use console::{Key, Term, measure_text_width};
 use dialoguer::theme::Theme;
@@ -66,8 +66,11 @@ fn read_line(
             Key::Del => line.delete_at(),
             Key::ArrowLeft => line.cursor = line.cursor.saturating_sub(1),
             Key::ArrowRight => line.cursor = (line.cursor + 1).min(line.chars.len()),
+            // console reads Ctrl-A and Ctrl-E as Home and End. Ctrl-U and Ctrl-K delete as in readline.
             Key::Home => line.cursor = 0,
             Key::End => line.cursor = line.chars.len(),
+            Key::Char('\u{15}') => line.delete_to_start(),
+            Key::Char('\u{b}') => line.chars.truncate(line.cursor),
             _ => {}
         }
     }
@@ -101,6 +104,11 @@ impl Line {
             self.cursor -= 1;
             self.chars.remove(self.cursor);
         }
+    }
+
+    fn delete_to_start(&mut self) {
+        self.chars.drain(..self.cursor);
+        self.cursor = 0;
     }
 
     fn delete_at(&mut self) {
@@ -151,6 +159,13 @@ mod tests {
         assert_eq!((text(&edited).as_str(), edited.cursor), ("billng", 4));
         edited.delete_at();
         assert_eq!((text(&edited).as_str(), edited.cursor), ("billg", 4));
+    }
+
+    #[test]
+    fn ctrl_u_deletes_to_the_start() {
+        let mut edited = line("acme/billing", 5);
+        edited.delete_to_start();
+        assert_eq!((text(&edited).as_str(), edited.cursor), ("billing", 0));
     }
 
     #[test]
