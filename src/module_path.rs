@@ -19,6 +19,28 @@ const WINDOWS_RESERVED: &[&str] = &[
     "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
 ];
 
+/// Every module that a generated go.mod requires, for any database, read from the template itself so that the
+/// list cannot fall behind it.
+static DEPENDENCIES: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
+    include_str!("../templates/go.mod")
+        .lines()
+        .filter_map(|line| line.strip_prefix('\t'))
+        .filter_map(|line| line.split_once(' ').map(|(module, _)| module))
+        .collect()
+});
+
+/// Rejects a project module path that equals one of the generated project's dependencies, because the go
+/// command would then find two modules with one path and could not build the project.
+pub fn check_not_dependency(path: &ModulePath) -> Result<(), String> {
+    if DEPENDENCIES.contains(&path.as_str()) {
+        return Err(
+            "it is the path of a module that the generated project depends on; choose your own module path"
+                .into(),
+        );
+    }
+    Ok(())
+}
+
 impl ModulePath {
     /// Checks `value` and returns the reason it is not a valid module path, if it is not.
     pub fn parse(value: &str) -> Result<Self, String> {
@@ -168,6 +190,16 @@ fn has_short_name_suffix(element: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn dependencies_are_not_project_paths() {
+        let goose = ModulePath::parse("github.com/pressly/goose/v3").unwrap();
+        assert!(check_not_dependency(&goose).is_err());
+        let time = ModulePath::parse("golang.org/x/time").unwrap();
+        assert!(check_not_dependency(&time).is_err());
+        let own = ModulePath::parse("github.com/pressly/billing").unwrap();
+        assert!(check_not_dependency(&own).is_ok());
+    }
     use super::*;
 
     #[test]

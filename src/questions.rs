@@ -5,7 +5,7 @@
 //! non-interactive run reports them all at once.
 
 use crate::manifest::AnswersFile;
-use crate::module_path::ModulePath;
+use crate::module_path::{ModulePath, check_not_dependency};
 use crate::spec::Database;
 use crate::user_config::{UserDefaults, parse_bool};
 
@@ -70,7 +70,7 @@ fn validate_name(text: &str) -> Result<String, String> {
 
 fn validate_module(text: &str) -> Result<String, String> {
     ModulePath::parse(text)
-        .map(|path| path.to_string())
+        .and_then(|path| check_not_dependency(&path).map(|()| path.to_string()))
         .map_err(|reason| format!("invalid module path `{text}`: {reason}"))
 }
 

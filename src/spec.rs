@@ -5,7 +5,7 @@
 use std::path::{Component, Path, PathBuf};
 
 use crate::error::Error;
-use crate::module_path::{ModulePath, name_element};
+use crate::module_path::{ModulePath, check_not_dependency, name_element};
 use crate::names::ProjectNames;
 
 /// The database a generated service stores its data in.
@@ -122,6 +122,7 @@ impl ProjectSpec {
             },
         };
         let module_path = ModulePath::parse(&module_value)
+            .and_then(|path| check_not_dependency(&path).map(|()| path))
             .map_err(|reason| Error::InvalidInput(module_source.message(&module_value, &reason)))?;
 
         let names = ProjectNames::derive(&folder, module_path).map_err(Error::InvalidInput)?;
