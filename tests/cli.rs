@@ -265,7 +265,7 @@ fn unwritable_parent_exits_1() {
 
     assert_eq!(code, 1, "stderr: {stderr}");
     assert!(
-        stderr.starts_with("error: failed to create a temporary folder in"),
+        stderr.starts_with("error: failed to create the project in"),
         "{stderr}"
     );
     assert!(
