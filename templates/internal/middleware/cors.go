@@ -49,8 +49,9 @@ func CORS(opts CORSOptions) func(http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			origin := r.Header.Get("Origin")
 			h := w.Header()
-			// Responses differ by Origin unless every origin gets "*".
-			if !wildcard {
+			// Responses differ by Origin unless every origin gets "*" or
+			// none is allowed.
+			if !wildcard && len(opts.AllowedOrigins) > 0 {
 				h.Add("Vary", "Origin")
 			}
 

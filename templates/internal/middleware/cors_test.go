@@ -91,14 +91,17 @@ func TestCORSSimpleRequest(t *testing.T) {
 		origin      string
 		wantOrigin  string
 		wantCreds   string
+		// wantVary is empty when the response does not depend on Origin:
+		// with no allowed origins, or when every origin gets "*".
+		wantVary string
 	}{
-		{name: "allowed origin", origins: []string{"https://app.example.com"}, origin: "https://app.example.com", wantOrigin: "https://app.example.com"},
-		{name: "allowed with credentials", origins: []string{"https://app.example.com"}, credentials: true, origin: "https://app.example.com", wantOrigin: "https://app.example.com", wantCreds: "true"},
-		{name: "other origin", origins: []string{"https://app.example.com"}, origin: "https://evil.example"},
+		{name: "allowed origin", origins: []string{"https://app.example.com"}, origin: "https://app.example.com", wantOrigin: "https://app.example.com", wantVary: "Origin"},
+		{name: "allowed with credentials", origins: []string{"https://app.example.com"}, credentials: true, origin: "https://app.example.com", wantOrigin: "https://app.example.com", wantCreds: "true", wantVary: "Origin"},
+		{name: "other origin", origins: []string{"https://app.example.com"}, origin: "https://evil.example", wantVary: "Origin"},
 		{name: "no list", origins: nil, origin: "https://app.example.com"},
 		{name: "wildcard", origins: []string{"*"}, origin: "https://any.example", wantOrigin: "*"},
 		{name: "wildcard never with credentials", origins: []string{"*"}, credentials: true, origin: "https://any.example", wantOrigin: "*"},
-		{name: "same-origin request", origins: []string{"https://app.example.com"}, origin: ""},
+		{name: "same-origin request", origins: []string{"https://app.example.com"}, origin: "", wantVary: "Origin"},
 	}
 
 	for _, tt := range tests {
@@ -126,6 +129,9 @@ func TestCORSSimpleRequest(t *testing.T) {
 			}
 			if got := rec.Header().Get("Access-Control-Expose-Headers"); got != wantExpose {
 				t.Errorf("Access-Control-Expose-Headers = %q, want %q", got, wantExpose)
+			}
+			if got := rec.Header().Get("Vary"); got != tt.wantVary {
+				t.Errorf("Vary = %q, want %q", got, tt.wantVary)
 			}
 		})
 	}

@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
 
@@ -28,6 +29,54 @@ func TestSecurityHeaders(t *testing.T) {
 		if got := rec.Header().Get(header); got != value {
 			t.Errorf("%s = %q, want %q", header, got, value)
 		}
+	}
+}
+
+func TestSecurityHeadersKeepHandlerChanges(t *testing.T) {
+	tests := []struct {
+		name   string
+		change func(http.Header)
+		header string
+		want   []string
+	}{
+		{
+			name:   "Set replaces a value",
+			change: func(h http.Header) { h.Set("Cache-Control", "max-age=60") },
+			header: "Cache-Control",
+			want:   []string{"max-age=60"},
+		},
+		{
+			name:   "Add appends a value",
+			change: func(h http.Header) { h.Add("Content-Security-Policy", "sandbox") },
+			header: "Content-Security-Policy",
+			want:   []string{"default-src 'none'; frame-ancestors 'none'", "sandbox"},
+		},
+		{
+			name:   "Add leaves the next header alone",
+			change: func(h http.Header) { h.Add("X-Content-Type-Options", "nosniff") },
+			header: "Content-Security-Policy",
+			want:   []string{"default-src 'none'; frame-ancestors 'none'"},
+		},
+	}
+
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			handler := middleware.SecurityHeaders(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+				tt.change(w.Header())
+			}))
+
+			rec := serve(handler, httptest.NewRequest(http.MethodGet, "/", nil))
+
+			if got := rec.Header().Values(tt.header); !slices.Equal(got, tt.want) {
+				t.Errorf("%s = %q, want %q", tt.header, got, tt.want)
+			}
+		})
+	}
+
+	// The next response starts from the original values again.
+	rec := serve(middleware.SecurityHeaders(okHandler), httptest.NewRequest(http.MethodGet, "/", nil))
+	if got := rec.Header().Get("Cache-Control"); got != "no-store" {
+		t.Errorf("Cache-Control of the next response = %q, want no-store", got)
 	}
 }
 

@@ -13,6 +13,11 @@ import (
 // directions.
 const RequestIDHeader = "X-Request-ID"
 
+// requestIDHeaderKey is RequestIDHeader in canonical form. Header.Get and
+// Header.Set allocate a canonical copy of a key that is not, and
+// "X-Request-ID" is not.
+var requestIDHeaderKey = http.CanonicalHeaderKey(RequestIDHeader)
+
 const maxRequestIDLength = 128
 
 type requestIDKey struct{}
@@ -22,12 +27,12 @@ type requestIDKey struct{}
 // ID follows a request across services, and otherwise generates a random one.
 func RequestID(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		id := r.Header.Get(RequestIDHeader)
+		id := r.Header.Get(requestIDHeaderKey)
 		if !validRequestID(id) {
 			id = newRequestID()
 		}
 
-		w.Header().Set(RequestIDHeader, id)
+		w.Header().Set(requestIDHeaderKey, id)
 		ctx := context.WithValue(r.Context(), requestIDKey{}, id)
 		next.ServeHTTP(w, r.WithContext(ctx))
 	})

@@ -19,11 +19,26 @@ import "net/http"
 func SecurityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "no-referrer")
-		h.Set("Cache-Control", "no-store")
+		// One array holds the values of all headers, which saves an
+		// allocation per header. Each response gets its own array, and each
+		// header's slice is capped at its one value, so Header.Add on one
+		// header never overwrites the next.
+		values := make([]string, len(securityHeaders))
+		for i, header := range securityHeaders {
+			values[i] = header.value
+			h[header.name] = values[i : i+1 : i+1]
+		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// securityHeaders lists the headers that SecurityHeaders sets. The names are
+// in canonical form, because SecurityHeaders assigns them to the
+// http.Header map directly.
+var securityHeaders = [...]struct{ name, value string }{
+	{"X-Content-Type-Options", "nosniff"},
+	{"Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'"},
+	{"X-Frame-Options", "DENY"},
+	{"Referrer-Policy", "no-referrer"},
+	{"Cache-Control", "no-store"},
 }
