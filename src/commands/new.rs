@@ -477,9 +477,15 @@ fn print_summary(
     out: &mut dyn Write,
 ) -> io::Result<()> {
     let shown = display_path(&spec.target, cwd);
+    // The folder is named once when it is the path shown, as for `scaffold new billing`.
+    let location = if shown == spec.names.folder {
+        String::new()
+    } else {
+        format!(" in {shown}")
+    };
     writeln!(
         out,
-        "created {} ({} files, module {}, database {}) in {shown}",
+        "created {} ({} files, module {}, database {}){location}",
         spec.names.folder,
         plan.files.len(),
         spec.names.module_path,
