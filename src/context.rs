@@ -71,7 +71,7 @@ pub const VARIABLES: &[Variable] = &[
     Variable {
         name: "database_name",
         kind: "string",
-        meaning: "the PostgreSQL or MySQL database name, also used as the user name",
+        meaning: "the PostgreSQL or MySQL database name, also used as the user name, at most 32 characters",
     },
     Variable {
         name: "go_version",

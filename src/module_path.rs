@@ -19,12 +19,13 @@ const WINDOWS_RESERVED: &[&str] = &[
     "COM9", "LPT1", "LPT2", "LPT3", "LPT4", "LPT5", "LPT6", "LPT7", "LPT8", "LPT9",
 ];
 
-/// Every module that a generated go.mod requires, for any database, read from the template itself so that the
-/// list cannot fall behind it.
+/// Every module in a generated project's module graph, for any database: each module that go.sum lists, since
+/// `go mod tidy` also needs the modules that go.mod does not name. Read from the template itself so that the list
+/// cannot fall behind it.
 static DEPENDENCIES: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLock::new(|| {
-    include_str!("../templates/go.mod")
+    include_str!("../templates/go.sum")
         .lines()
-        .filter_map(|line| line.strip_prefix('\t'))
+        .filter(|line| !line.starts_with("{%"))
         .filter_map(|line| line.split_once(' ').map(|(module, _)| module))
         .collect()
 });
@@ -197,6 +198,11 @@ mod tests {
         assert!(check_not_dependency(&goose).is_err());
         let time = ModulePath::parse("golang.org/x/time").unwrap();
         assert!(check_not_dependency(&time).is_err());
+        let testify = ModulePath::parse("github.com/stretchr/testify").unwrap();
+        assert!(
+            check_not_dependency(&testify).is_err(),
+            "modules only in go.sum count too"
+        );
         let own = ModulePath::parse("github.com/pressly/billing").unwrap();
         assert!(check_not_dependency(&own).is_ok());
     }

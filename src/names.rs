@@ -1,15 +1,17 @@
 //! Every name a generated project needs, derived once from the folder name and the module path.
 //!
 //! Go packages are named by role (`api`, `service`, ...), so no Go identifier comes from the project name. The
-//! names here only have to be valid in the places they appear: file names, Compose service names and
-//! PostgreSQL database names.
+//! names here only have to be valid in the places they appear: file names, Compose service names, and PostgreSQL
+//! and MySQL database and user names.
 
 use heck::{ToKebabCase, ToSnakeCase};
 
 use crate::module_path::ModulePath;
 
-/// Maximum identifier length in bytes that PostgreSQL keeps (NAMEDATALEN - 1 with the default build).
-const POSTGRES_MAX_IDENTIFIER: usize = 63;
+/// Maximum length of the database name, which is also the database user's name: MySQL's limit for user names,
+/// 32 characters, the smallest of the limits that apply (PostgreSQL keeps 63 bytes, MySQL 64 for database names).
+/// The generated MySQL tests add `_test` and then `_t` and 16 hex digits to it, 55 characters at most.
+const MAX_DATABASE_NAME: usize = 32;
 
 /// Names derived from one project's folder and module path.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -20,27 +22,25 @@ pub struct ProjectNames {
     pub module_path: ModulePath,
     /// Lowercase ASCII kebab case: binary, container image, Compose service and SQLite file name.
     pub app: String,
-    /// Lowercase ASCII snake case that starts with a letter: the PostgreSQL database and user name.
+    /// Lowercase ASCII snake case that starts with a letter: the PostgreSQL or MySQL database and user name.
     pub database: String,
 }
 
 impl ProjectNames {
     /// Derives every name from the folder name, or returns why no usable name can be derived from it.
     pub fn derive(folder: &str, module_path: ModulePath) -> Result<Self, String> {
-        let app = ascii_only(&folder.to_kebab_case());
-        let app = app.trim_matches('-').to_owned();
-        if app.is_empty() {
-            return Err(format!(
-                "the folder name `{folder}` has no ASCII letters or digits to name the binary and the database after"
-            ));
-        }
+        let app = app_name(folder).ok_or_else(|| {
+            format!(
+                "the folder name `{folder}` has no letters or digits to name the binary and the database after"
+            )
+        })?;
         let mut database = app.to_snake_case();
         if !database.starts_with(|c: char| c.is_ascii_alphabetic()) {
             database.insert_str(0, "db_");
         }
-        // PostgreSQL truncates identifiers to 63 bytes; truncating here keeps every file naming the same database.
+        // Truncating here, rather than leaving it to the database, keeps every file naming the same database.
         // The name is ASCII, so any byte index is a character boundary.
-        database.truncate(POSTGRES_MAX_IDENTIFIER);
+        database.truncate(MAX_DATABASE_NAME);
         let database = database.trim_end_matches('_').to_owned();
         Ok(Self {
             folder: folder.to_owned(),
@@ -49,6 +49,14 @@ impl ProjectNames {
             database,
         })
     }
+}
+
+/// Returns the lowercase ASCII kebab-case name of the binary for `folder`, or `None` when nothing usable remains.
+/// Letters outside ASCII are transliterated first ("Über" gives "uber"), so that no letter silently disappears.
+pub fn app_name(folder: &str) -> Option<String> {
+    let kebab = ascii_only(&deunicode::deunicode(folder).to_kebab_case());
+    let name = kebab.trim_matches('-');
+    (!name.is_empty()).then(|| name.to_owned())
 }
 
 /// Drops every character that is not a lowercase ASCII letter, a digit or `-`, and collapses repeated dashes.
@@ -82,7 +90,9 @@ mod tests {
             ("my.service", "my-service", "my_service"),
             ("range", "range", "range"),
             ("BillingAPI", "billing-api", "billing_api"),
-            ("Café Orders", "caf-orders", "caf_orders"),
+            ("Café Orders", "cafe-orders", "cafe_orders"),
+            ("Über", "uber", "uber"),
+            ("日本", "ri-ben", "ri_ben"),
         ] {
             let names = derive(folder);
             assert_eq!(names.app, app, "app name of {folder}");
@@ -92,16 +102,16 @@ mod tests {
     }
 
     #[test]
-    fn database_name_fits_postgres() {
+    fn database_name_fits_mysql_user_names() {
         let names = derive(&"billing-".repeat(12));
-        assert!(names.database.len() <= 63, "{}", names.database);
+        assert!(names.database.len() <= 32, "{}", names.database);
         assert!(!names.database.ends_with('_'));
     }
 
     #[test]
-    fn rejects_folder_without_ascii() {
+    fn rejects_folder_without_letters() {
         let error =
-            ProjectNames::derive("日本", ModulePath::parse("example.com/x").unwrap()).unwrap_err();
-        assert!(error.contains("no ASCII letters or digits"), "{error}");
+            ProjectNames::derive("--", ModulePath::parse("example.com/x").unwrap()).unwrap_err();
+        assert!(error.contains("no letters or digits"), "{error}");
     }
 }

@@ -161,23 +161,10 @@ impl ModuleSource {
     }
 }
 
+/// Suggests the binary's name as the last module path element, so that the suggestion and the generated names
+/// agree.
 fn suggest_module_element(folder: &str) -> String {
-    let cleaned: String = folder
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c.to_ascii_lowercase()
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let cleaned = cleaned.trim_matches('-');
-    if cleaned.is_empty() {
-        "service".to_owned()
-    } else {
-        cleaned.to_owned()
-    }
+    crate::names::app_name(folder).unwrap_or_else(|| "service".to_owned())
 }
 
 /// Reports whether `arg` names a module path like `github.com/acme/billing` rather than a folder.

@@ -50,6 +50,21 @@ fn mysql_project_passes_go_checks() {
     check_go_project(&project, &[("TEST_DATABASE_URL", &tests_database.url)]);
     drive_server(&project, Some(&server_database.url));
     check_ci_requires_database(&project);
+
+    // Each test database is named after TEST_DATABASE_URL's plus 18 characters, so a name near MySQL's limit of
+    // 64 must be cut first.
+    let long_database = TempMysqlDatabase::create("a_name_long_enough_to_pass_the_limit");
+    assert!(long_database.name.len() + 18 > 64, "{}", long_database.name);
+    go_ok(
+        &project,
+        &[
+            "test",
+            "-count=1",
+            "-run=TestUsersCreateAndGet",
+            "./internal/repository",
+        ],
+        &[("TEST_DATABASE_URL", &long_database.url)],
+    );
 }
 
 /// Checks that the database tests skip without `TEST_DATABASE_URL` (here with `CI=false`), but fail when `CI` is

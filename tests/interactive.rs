@@ -133,6 +133,10 @@ fn equivalent_command_keeps_the_overlay() {
     let mut session = spawn(cwd.path(), &args);
     session.exp_string("Go module path").unwrap();
     press(&mut session, "\r");
+    session
+        .exp_string(&format!("templates {team_arg}"))
+        .unwrap();
+    session.exp_string("set       team=pay ments").unwrap();
     session.exp_string("Create the project?").unwrap();
     press(&mut session, "y");
     session

@@ -62,9 +62,19 @@ pub fn run(args: &NewArgs, context: &RunContext<'_>, out: &mut dyn Write) -> Res
         check_overlay_present(file, overlay.as_ref())?;
     }
 
+    let mut customization_lines: Vec<String> = overlay_folder
+        .iter()
+        .map(|folder| format!("templates {}", folder.display()))
+        .collect();
+    customization_lines.extend(
+        variables
+            .iter()
+            .map(|(key, text)| format!("set       {key}={text}")),
+    );
     let sources = Sources {
         user: &user,
         answers_file: answers_file.as_ref(),
+        customization: &customization_lines,
     };
     let (spec, resolution) = gather(args, context, interactive, &sources, problems)?;
     let customization = Customization {
@@ -138,6 +148,7 @@ fn gather(
     mut problems: Vec<String>,
 ) -> Result<(ProjectSpec, Resolution), Error> {
     let user = sources.user;
+    let customization = sources.customization;
 
     let flags = FlagValues {
         name: args.target.clone(),
@@ -167,6 +178,7 @@ fn gather(
             context.cwd,
             context.output.fancy,
             args.force,
+            customization,
         )?;
     }
     // With a terminal, a missing name is asked for, so it is a problem only without one. Other problems stop
@@ -196,6 +208,8 @@ fn gather(
 struct Sources<'a> {
     user: &'a UserDefaults,
     answers_file: Option<&'a AnswersFile>,
+    /// Summary lines for the template overlay and `--set` values, shown before the confirmation.
+    customization: &'a [String],
 }
 
 /// Loads the template overlay from `--templates`, `SCAFFOLD_TEMPLATES` or the user config, and warns about every

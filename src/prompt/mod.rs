@@ -25,6 +25,7 @@ pub fn ask(
     cwd: &Path,
     colour: bool,
     force: bool,
+    customization: &[String],
 ) -> Result<(), Error> {
     let theme: Box<dyn Theme> = if colour {
         Box::new(ColorfulTheme::default())
@@ -78,7 +79,7 @@ pub fn ask(
         resolution.set(&GIT, git.to_string(), Source::Prompt);
     }
 
-    print_summary(resolution, cwd);
+    print_summary(resolution, cwd, customization);
     if !confirm(theme, "Create the project?", true)? {
         return Err(Error::Cancelled);
     }
@@ -147,7 +148,7 @@ fn derived_module(name: &str, user: &UserDefaults, cwd: &Path) -> Option<String>
         .map(|spec| spec.names.module_path.to_string())
 }
 
-fn print_summary(resolution: &Resolution, cwd: &Path) {
+fn print_summary(resolution: &Resolution, cwd: &Path, customization: &[String]) {
     let name = resolution.get(&NAME).unwrap_or_default();
     let answers = Answers {
         module: resolution.get(&MODULE).map(str::to_owned),
@@ -175,6 +176,9 @@ fn print_summary(resolution: &Resolution, cwd: &Path) {
             "yes"
         }
     );
+    for line in customization {
+        eprintln!("  {line}");
+    }
     eprintln!();
 }
 

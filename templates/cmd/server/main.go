@@ -23,6 +23,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"slices"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -64,8 +65,8 @@ func (e usageError) Error() string { return string(e) }
 {%- endif %}
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	// Help comes before the settings are loaded, so that it works whatever
-	// the environment contains.
-	if len(args) > 1 && isHelp(args[1]) {
+	// the environment contains, and after any command, as in "migrate -h".
+	if len(args) > 1 && slices.ContainsFunc(args[1:], isHelp) {
 		_, err := io.WriteString(stdout, usageText)
 		return err
 	}

@@ -165,18 +165,19 @@ func TestRunServesAndStops(t *testing.T) {
 }
 
 func TestRunPrintsHelp(t *testing.T) {
-	for _, arg := range []string{"-h", "-help", "--help", "help"} {
-		t.Run(arg, func(t *testing.T) {
+	for _, name := range []string{"-h", "-help", "--help", "help", "healthcheck -h", "migrate --help"} {
+		args := strings.Fields(name)
+		t.Run(name, func(t *testing.T) {
 			var stdout strings.Builder
 			// An invalid setting shows that help does not depend on the environment.
 			getenv := getenvFrom(map[string]string{"PORT": "not-a-port"})
 
-			err := run(context.Background(), []string{"server", arg}, getenv, &stdout, io.Discard)
+			err := run(context.Background(), append([]string{"server"}, args...), getenv, &stdout, io.Discard)
 			if err != nil {
-				t.Fatalf("run %s: %v", arg, err)
+				t.Fatalf("run %s: %v", name, err)
 			}
 			if !strings.HasPrefix(stdout.String(), "Usage:") || !strings.Contains(stdout.String(), "healthcheck") {
-				t.Errorf("run %s printed %q, want the usage text", arg, stdout.String())
+				t.Errorf("run %s printed %q, want the usage text", name, stdout.String())
 			}
 		})
 	}

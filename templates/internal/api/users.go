@@ -146,7 +146,8 @@ func parseID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(raw, 10, 64)
 	// Only the canonical form is accepted, so +1 and 01 do not alias user 1.
 	if err != nil || id < 1 || strconv.FormatInt(id, 10) != raw {
-		return 0, badRequest("The user ID in the path must be a positive integer, got " + strconv.Quote(raw) + ".")
+		return 0, badRequest("The user ID in the path must be a positive integer up to 9223372036854775807, " +
+			"without sign or leading zeros, got " + strconv.Quote(raw) + ".")
 	}
 	return id, nil
 }

@@ -32,11 +32,16 @@ func writeProblem(w http.ResponseWriter, status int, detail string) {
 }
 
 // StatusTitle returns the reason phrase of status as RFC 9110 names it, for
-// the title of a problem document. net/http's StatusText still gives 413 its
-// older name, "Request Entity Too Large".
+// the title of a problem document. net/http's StatusText still gives 413 and
+// 422 their older names, "Request Entity Too Large" and "Unprocessable
+// Entity".
 func StatusTitle(status int) string {
-	if status == http.StatusRequestEntityTooLarge {
+	switch status {
+	case http.StatusRequestEntityTooLarge:
 		return "Content Too Large"
+	case http.StatusUnprocessableEntity:
+		return "Unprocessable Content"
+	default:
+		return http.StatusText(status)
 	}
-	return http.StatusText(status)
 }

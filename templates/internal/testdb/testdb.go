@@ -119,8 +119,8 @@ import (
 // URL returns a DATABASE_URL for a new, empty database on the MySQL or
 // MariaDB server of TEST_DATABASE_URL, so tests that run at the same time
 // never see each other's tables. The new database is named after the one in
-// TEST_DATABASE_URL with the suffix _t and 16 hex digits, and is dropped when
-// the test ends. TEST_DATABASE_URL takes the forms that DATABASE_URL takes,
+// TEST_DATABASE_URL, cut to 46 characters, with the suffix _t and 16 hex
+// digits, and is dropped when the test ends. TEST_DATABASE_URL takes the forms that DATABASE_URL takes,
 // and its user needs the CREATE and DROP privileges on databases with such
 // names. Without TEST_DATABASE_URL, URL skips the test, or fails it when the
 // CI variable is set.
@@ -149,6 +149,10 @@ func URL(tb testing.TB) string {
 	if err := admin.QueryRowContext(ctx, "SELECT DATABASE()").Scan(&current); err != nil {
 		_ = admin.Close()
 		tb.Fatalf("read the database name of TEST_DATABASE_URL: %v", err)
+	}
+	// MySQL allows 64 characters in a database name, and the suffix takes 18.
+	if base := []rune(current); len(base) > 64-18 {
+		current = string(base[:64-18])
 	}
 	name := current + "_t" + hex.EncodeToString(suffix[:])
 
