@@ -86,6 +86,8 @@ pub struct AnswersFile {
     pub variables: BTreeMap<String, String>,
     /// Files that came from a template overlay when the project was generated.
     pub overlay_files: Vec<String>,
+    /// One line per entry of the wrong type or with an unknown key, to be reported with every other problem.
+    pub problems: Vec<String>,
 }
 
 /// Keys an `[answers]` table may contain, the same as the question keys.
@@ -119,33 +121,47 @@ impl AnswersFile {
             .ok_or_else(|| invalid("it has no [answers] table".into()))?;
 
         let mut values = Vec::new();
+        let mut problems = Vec::new();
+        let origin = format!("(in answers file `{}`)", path.display());
         for (key, item) in table.iter() {
             if !ANSWER_KEYS.contains(&key) {
-                return Err(invalid(format!(
-                    "unknown key `{key}` in [answers]; valid keys are {}",
+                problems.push(format!(
+                    "unknown key `{key}` in [answers]; valid keys are {} {origin}",
                     ANSWER_KEYS.join(", ")
-                )));
+                ));
+                continue;
             }
             // The types are those scaffold writes, so a hand edit such as git = "no" is caught here.
+            let shown = item.to_string();
             let text = match (key, item.as_str(), item.as_bool()) {
                 ("git", _, Some(flag)) => flag.to_string(),
-                ("git", _, None) => {
-                    return Err(invalid(
-                        "`git` must be true or false, without quotes".into(),
+                (_, Some(text), _) if key != "git" => text.to_owned(),
+                ("git", _, _) => {
+                    problems.push(format!(
+                        "invalid value `{}` for `git`; use true or false, without quotes {origin}",
+                        shown.trim()
                     ));
+                    continue;
                 }
-                (_, Some(text), _) => text.to_owned(),
-                _ => return Err(invalid(format!("`{key}` must be a string in quotes"))),
+                _ => {
+                    problems.push(format!(
+                        "invalid value `{}` for `{key}`; use a string in quotes {origin}",
+                        shown.trim()
+                    ));
+                    continue;
+                }
             };
             values.push((key.to_owned(), text));
         }
         let mut variables = BTreeMap::new();
         let variable_items = document.get("variables").and_then(Item::as_table);
         for (key, item) in variable_items.into_iter().flat_map(|table| table.iter()) {
-            let text = item
-                .as_str()
-                .ok_or_else(|| invalid(format!("`variables.{key}` must be a string")))?;
-            variables.insert(key.to_owned(), text.to_owned());
+            match item.as_str() {
+                Some(text) => {
+                    variables.insert(key.to_owned(), text.to_owned());
+                }
+                None => problems.push(format!("`variables.{key}` must be a string {origin}")),
+            }
         }
         let overlay_files = document
             .get("overlay")
@@ -167,6 +183,7 @@ impl AnswersFile {
             values,
             variables,
             overlay_files,
+            problems,
         })
     }
 

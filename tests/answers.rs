@@ -202,6 +202,22 @@ fn answers_file_problems_are_invalid_input() {
         stderr.contains("answers file `missing.toml` not found"),
         "{stderr}"
     );
+
+    // Every wrong entry is reported at once, together with invalid values.
+    fs::write(
+        &answers,
+        "[answers]\nname = 7\ngit = \"no\"\ndatabase = \"oracle\"\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = new_in(cwd.path(), &["--answers", answers.to_str().unwrap()], &[]);
+    assert_eq!(code, 2, "{stderr}");
+    for expected in [
+        "invalid value `7` for `name`; use a string in quotes",
+        "invalid value `\"no\"` for `git`; use true or false, without quotes",
+        "unknown database `oracle`",
+    ] {
+        assert!(stderr.contains(expected), "{expected}: {stderr}");
+    }
 }
 
 #[test]

@@ -40,6 +40,9 @@ pub fn run(args: &NewArgs, context: &RunContext<'_>, out: &mut dyn Write) -> Res
     let user = load_user_defaults(context.config_path.as_deref(), &mut problems)?;
     let answers_file = args.answers.as_deref().map(AnswersFile::load).transpose()?;
     if let Some(file) = &answers_file {
+        problems.extend(file.problems.iter().cloned());
+    }
+    if let Some(file) = &answers_file {
         warn_about_version(file, &context.output);
     }
     let overlay_folder_and_files = load_overlay(args, context, &user)?;
