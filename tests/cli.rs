@@ -553,7 +553,7 @@ fn force_commits_only_generated_files() {
 
     assert_eq!(code, 0, "stderr: {stderr}");
     assert!(
-        stdout.contains("overwrote 1 existing file: README.md"),
+        stdout.contains("overwrote 1 existing file:\n  README.md\n"),
         "{stdout}"
     );
     let committed = Command::new("git")

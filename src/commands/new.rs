@@ -116,21 +116,14 @@ pub fn run(args: &NewArgs, context: &RunContext<'_>, out: &mut dyn Write) -> Res
     if context.output.quiet {
         return Ok(());
     }
-    print_summary(&plan, &spec, context.cwd, git.as_ref(), &go, out).map_err(stdout_error)?;
-    if !overwritten.is_empty() {
-        writeln!(
-            out,
-            "overwrote {} existing {}: {}",
-            overwritten.len(),
-            if overwritten.len() == 1 {
-                "file"
-            } else {
-                "files"
-            },
-            overwritten.join(", ")
-        )
-        .map_err(stdout_error)?;
-    }
+    let summary = Summary {
+        plan: &plan,
+        spec: &spec,
+        git: git.as_ref(),
+        go: &go,
+        overwritten: &overwritten,
+    };
+    print_summary(&summary, context.cwd, out).map_err(stdout_error)?;
     if interactive {
         let command = equivalent_command(&resolution, overlay_folder.as_deref(), &variables);
         writeln!(
@@ -485,14 +478,24 @@ fn print_dry_run(
     writeln!(out, "nothing was written (--dry-run)")
 }
 
-fn print_summary(
-    plan: &Plan,
-    spec: &ProjectSpec,
-    cwd: &Path,
-    git: Option<&GitOutcome>,
-    go: &GoToolchain,
-    out: &mut dyn Write,
-) -> io::Result<()> {
+/// What `scaffold new` reports after writing the project.
+struct Summary<'a> {
+    plan: &'a Plan,
+    spec: &'a ProjectSpec,
+    git: Option<&'a GitOutcome>,
+    go: &'a GoToolchain,
+    /// Files that existed before and were overwritten under `--force`.
+    overwritten: &'a [String],
+}
+
+fn print_summary(summary: &Summary<'_>, cwd: &Path, out: &mut dyn Write) -> io::Result<()> {
+    let Summary {
+        plan,
+        spec,
+        git,
+        go,
+        overwritten,
+    } = summary;
     let shown = display_path(&spec.target, cwd);
     // The folder is named once when it is the path shown, as for `scaffold new billing`.
     let location = if shown == spec.names.folder {
@@ -508,6 +511,21 @@ fn print_summary(
         spec.names.module_path,
         spec.database.as_str(),
     )?;
+    if !overwritten.is_empty() {
+        let noun = if overwritten.len() == 1 {
+            "file"
+        } else {
+            "files"
+        };
+        writeln!(out, "overwrote {} existing {noun}:", overwritten.len())?;
+        // At most 20 names, so that a large project does not flood the terminal.
+        for path in overwritten.iter().take(20) {
+            writeln!(out, "  {path}")?;
+        }
+        if overwritten.len() > 20 {
+            writeln!(out, "  ... and {} more", overwritten.len() - 20)?;
+        }
+    }
     if let Some(git) = git {
         writeln!(out, "{}", git.describe())?;
     }
