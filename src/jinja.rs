@@ -66,7 +66,17 @@ fn locate(path: &str, source: &str, error: &minijinja::Error) -> TemplateError {
     };
     let message = match (error.kind(), &range) {
         (ErrorKind::UndefinedError, Some(range)) => {
-            format!("undefined variable `{}`", source[range.clone()].trim())
+            let name = source[range.clone()].trim();
+            let identifier = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if identifier {
+                format!(
+                    "undefined variable `{name}`; give it with `--set {name}=VALUE`, or see `scaffold templates vars` \
+                     for the built-in ones"
+                )
+            } else {
+                format!("undefined variable `{name}`")
+            }
         }
         _ => match error.detail() {
             Some(detail) => format!("{}: {detail}", error.kind()),
@@ -126,7 +136,8 @@ mod tests {
         .unwrap_err();
         assert_eq!(
             error.to_string(),
-            "Dockerfile:2:15: undefined variable `team_name`"
+            "Dockerfile:2:15: undefined variable `team_name`; give it with `--set team_name=VALUE`, or see \
+             `scaffold templates vars` for the built-in ones"
         );
     }
 
