@@ -124,7 +124,7 @@ fn check_major_version(value: &str) -> Result<(), String> {
             Some(major) if major >= 2 => {}
             _ => {
                 return Err(format!(
-                    "the major version suffix `/{last}` is only allowed as /v2 or later"
+                    "it ends in `/{last}`, but a major version suffix must be /v2 or later; drop it for v0 and v1"
                 ));
             }
         }
@@ -253,9 +253,9 @@ mod tests {
             ("x~1", "short name"),
             ("go", "reserved"),
             ("toolchain", "reserved"),
-            ("example.com/x/v1", "only allowed as /v2 or later"),
-            ("example.com/x/v0", "only allowed as /v2 or later"),
-            ("example.com/x/v02", "only allowed as /v2 or later"),
+            ("example.com/x/v1", "must be /v2 or later"),
+            ("example.com/x/v0", "must be /v2 or later"),
+            ("example.com/x/v02", "must be /v2 or later"),
             ("gopkg.in/yaml", "gopkg.in paths must end"),
         ] {
             let error = ModulePath::parse(value).expect_err(value);

@@ -64,9 +64,15 @@ fn parse_templates(text: &str) -> Result<Item, String> {
     }
     let folder = std::path::absolute(text)
         .map_err(|error| format!("invalid templates folder `{text}`: {error}"))?;
-    if !folder.is_dir() {
+    if folder.exists() && !folder.is_dir() {
         return Err(format!(
-            "the templates folder `{}` does not exist or is not a folder; create it, for example with \
+            "the templates folder `{}` is not a folder; give the folder that contains your templates",
+            folder.display()
+        ));
+    }
+    if !folder.exists() {
+        return Err(format!(
+            "the templates folder `{}` does not exist; create it, for example with \
              `scaffold templates export --to {text}`",
             folder.display()
         ));

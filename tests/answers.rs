@@ -414,7 +414,7 @@ fn config_stores_templates_as_absolute_folder() {
     let (code, _, stderr) = config(cwd.path(), &["set", "templates", "missing"]);
     assert_eq!(code, 2);
     assert!(
-        stderr.contains("does not exist or is not a folder"),
+        stderr.contains("does not exist; create it"),
         "{stderr}"
     );
 }
