@@ -132,21 +132,21 @@ impl AnswersFile {
                 continue;
             }
             // The types are those scaffold writes, so a hand edit such as git = "no" is caught here.
-            let shown = item.to_string();
+            let as_toml = item.to_string();
             let text = match (key, item.as_str(), item.as_bool()) {
                 ("git", _, Some(flag)) => flag.to_string(),
                 (_, Some(text), _) if key != "git" => text.to_owned(),
                 ("git", _, _) => {
                     problems.push(format!(
                         "invalid value `{}` for `git`; use true or false, without quotes {origin}",
-                        shown.trim()
+                        as_toml.trim()
                     ));
                     continue;
                 }
                 _ => {
                     problems.push(format!(
                         "invalid value `{}` for `{key}`; use a string in quotes {origin}",
-                        shown.trim()
+                        as_toml.trim()
                     ));
                     continue;
                 }

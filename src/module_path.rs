@@ -31,7 +31,7 @@ static DEPENDENCIES: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLoc
 });
 
 /// Rejects a project module path that equals one of the generated project's dependencies, because the go
-/// command would then find two modules with one path and could not build the project.
+/// command would then see two modules with one path, and `go build` or `go mod tidy` fails.
 pub fn check_not_dependency(path: &ModulePath) -> Result<(), String> {
     if DEPENDENCIES.contains(&path.as_str()) {
         return Err(

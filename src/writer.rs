@@ -333,8 +333,8 @@ mod tests {
             .unwrap_err();
         assert!(error.to_string().contains(" at path "), "{error}");
 
-        let shown = super::without_path(error).to_string();
+        let message = super::without_path(error).to_string();
 
-        assert_eq!(shown, "No such file or directory (os error 2)");
+        assert_eq!(message, "No such file or directory (os error 2)");
     }
 }

@@ -478,7 +478,7 @@ fn print_dry_run(
     writeln!(out, "nothing was written (--dry-run)")
 }
 
-/// What `scaffold new` reports after writing the project.
+/// The results that `scaffold new` prints after writing the project.
 struct Summary<'a> {
     plan: &'a Plan,
     spec: &'a ProjectSpec,

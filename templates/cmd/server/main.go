@@ -174,7 +174,7 @@ Settings come from environment variables; .env.example lists them.
 `
 {%- endif %}
 
-// isHelp reports whether arg asks for the usage text.
+// isHelp reports whether arg requests the usage text.
 func isHelp(arg string) bool {
 	return arg == "-h" || arg == "-help" || arg == "--help" || arg == "help"
 }
