@@ -154,12 +154,19 @@ impl UserConfig {
         check_item(definition, item).err()
     }
 
-    /// Returns the keys in the file that scaffold does not know, with their values as text.
+    /// Returns the stored value of `key` as written in the file, quotes included, to show an invalid value exactly.
+    pub fn raw(&self, key: &str) -> Option<String> {
+        self.document
+            .get(key)
+            .map(|item| item.to_string().trim().to_owned())
+    }
+
+    /// Returns the keys in the file that scaffold does not know, with their values as written.
     pub fn unknown_entries(&self) -> Vec<(String, String)> {
         self.document
             .iter()
             .filter(|(key, _)| find_key(key).is_err())
-            .map(|(key, item)| (key.to_owned(), display_item(item)))
+            .map(|(key, item)| (key.to_owned(), item.to_string().trim().to_owned()))
             .collect()
     }
 

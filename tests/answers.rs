@@ -370,11 +370,11 @@ fn config_list_flags_invalid_entries() {
 
     assert_eq!(code, 0, "{stderr}");
     assert!(
-        list.contains("database = oracle (invalid: unknown database `oracle`;"),
+        list.contains("database = \"oracle\" (invalid: unknown database `oracle`;"),
         "{list}"
     );
     assert!(
-        list.contains("colour = red (invalid: unknown key)\n"),
+        list.contains("colour = \"red\" (invalid: unknown key)\n"),
         "{list}"
     );
     assert!(list.contains("git = true\n"), "{list}");
@@ -413,10 +413,7 @@ fn config_stores_templates_as_absolute_folder() {
 
     let (code, _, stderr) = config(cwd.path(), &["set", "templates", "missing"]);
     assert_eq!(code, 2);
-    assert!(
-        stderr.contains("does not exist; create it"),
-        "{stderr}"
-    );
+    assert!(stderr.contains("does not exist; create it"), "{stderr}");
 }
 
 #[test]

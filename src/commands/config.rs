@@ -48,9 +48,10 @@ fn list(path: &Path, out: &mut dyn Write) -> Result<(), Error> {
     let mut invalid = 0;
     for key in KEYS {
         let line = match (config.get(key.name)?, config.problem(key.name)) {
-            (Some(value), Some(problem)) => {
+            (Some(_), Some(problem)) => {
                 invalid += 1;
-                format!("{} = {value} (invalid: {problem})", key.name)
+                let written = config.raw(key.name).unwrap_or_default();
+                format!("{} = {written} (invalid: {problem})", key.name)
             }
             (Some(value), None) => format!("{} = {value}", key.name),
             (None, _) => format!("{} (not set): {}", key.name, key.help),
