@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"net/http"
@@ -135,6 +136,33 @@ func TestServerRequestTimeout(t *testing.T) {
 	}
 	if accessLogs != 1 {
 		t.Errorf("got %d access log lines, want 1: %s", accessLogs, ts.logs.String())
+	}
+}
+
+func TestServerClientGoneWritesNothing(t *testing.T) {
+	ts := newTestServer(t)
+	ts.store.waitForCancel = true
+	ctx, cancel := context.WithCancel(context.Background())
+	time.AfterFunc(20*time.Millisecond, cancel)
+	req := httptest.NewRequest(http.MethodGet, "/v1/users/1", nil).WithContext(ctx)
+	rec := httptest.NewRecorder()
+
+	ts.handler.ServeHTTP(rec, req)
+
+	if rec.Body.Len() != 0 {
+		t.Errorf("body = %q, want nothing written for a client that went away", rec.Body.String())
+	}
+	var statuses []any
+	for _, entry := range logEntries(t, ts) {
+		if entry["msg"] == "request failed" {
+			t.Errorf("logged %v, want no error for a client that went away", entry)
+		}
+		if entry["msg"] == "http request" {
+			statuses = append(statuses, entry["status"])
+		}
+	}
+	if len(statuses) != 1 || statuses[0] != float64(middleware.StatusClientClosedRequest) {
+		t.Errorf("access log statuses = %v, want one %d", statuses, middleware.StatusClientClosedRequest)
 	}
 }
 

@@ -85,8 +85,8 @@ func problemFor(err error) problem {
 	case errors.Is(err, service.ErrUnavailable):
 		return newProblem(http.StatusServiceUnavailable, "The database is unavailable. Retry the request later.")
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
-		// The request deadline of middleware.Timeout passed, or the client
-		// closed the connection.
+		// The request deadline of middleware.Timeout passed. writeError
+		// handles a client that closed the connection before it gets here.
 		return newProblem(http.StatusServiceUnavailable,
 			"The server did not finish the request in time. Retry later.")
 	default:
@@ -107,6 +107,12 @@ func newProblem(status int, detail string) problem {
 // to 500, and database outages, because the response hides their cause. A
 // logger built on middleware.LogHandler adds the request ID.
 func writeError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
+	// A client that went away reads no response. Writing nothing lets the
+	// access log record it as middleware.StatusClientClosedRequest rather
+	// than as a server-side 503.
+	if errors.Is(err, context.Canceled) && r.Context().Err() != nil {
+		return
+	}
 	p := problemFor(err)
 	if p.Status == http.StatusInternalServerError || errors.Is(err, service.ErrUnavailable) {
 		logger.ErrorContext(r.Context(), "request failed",

@@ -20,17 +20,22 @@ func AccessLog(logger *slog.Logger) func(http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			start := time.Now()
 			rec := &statusRecorder{ResponseWriter: w}
+			// Deferred, so that a response aborted with a panic of
+			// http.ErrAbortHandler, as Recover does after a late panic, is
+			// logged too.
+			defer func() {
+				status := rec.statusCode(r)
+				logger.LogAttrs(r.Context(), accessLevel(r.URL.Path, status), "http request",
+					slog.String("method", r.Method),
+					slog.String("route", r.Pattern),
+					slog.String("path", r.URL.Path),
+					slog.Int("status", status),
+					slog.Int64("bytes", rec.bytes),
+					slog.Duration("duration", time.Since(start)),
+				)
+			}()
 
 			next.ServeHTTP(rec, r)
-
-			logger.LogAttrs(r.Context(), accessLevel(r.URL.Path, rec.statusCode()), "http request",
-				slog.String("method", r.Method),
-				slog.String("route", r.Pattern),
-				slog.String("path", r.URL.Path),
-				slog.Int("status", rec.statusCode()),
-				slog.Int64("bytes", rec.bytes),
-				slog.Duration("duration", time.Since(start)),
-			)
 		})
 	}
 }
@@ -66,13 +71,23 @@ func (r *statusRecorder) Unwrap() http.ResponseWriter {
 	return r.ResponseWriter
 }
 
-// statusCode returns the written status, or 200 when the handler wrote
-// nothing, because net/http then sends 200.
-func (r *statusRecorder) statusCode() int {
-	if r.status == 0 {
+// StatusClientClosedRequest is the status that the access log records for a
+// request whose client went away before any response was written, as nginx
+// logs it. It is never sent.
+const StatusClientClosedRequest = 499
+
+// statusCode returns the written status. When the handler wrote nothing it
+// returns StatusClientClosedRequest if the client of req has gone away, and
+// otherwise 200, because net/http then sends 200.
+func (r *statusRecorder) statusCode(req *http.Request) int {
+	switch {
+	case r.status != 0:
+		return r.status
+	case req.Context().Err() != nil:
+		return StatusClientClosedRequest
+	default:
 		return http.StatusOK
 	}
-	return r.status
 }
 
 // accessLevel returns the level of an access log line: debug for successful

@@ -1,8 +1,10 @@
 package middleware
 
 import (
+	"context"
 	"log/slog"
 	"net/http"
+	"net/http/httptest"
 	"testing"
 )
 
@@ -23,5 +25,32 @@ func TestAccessLevel(t *testing.T) {
 		if got := accessLevel(tt.path, tt.status); got != tt.want {
 			t.Errorf("accessLevel(%q, %d) = %v, want %v", tt.path, tt.status, got, tt.want)
 		}
+	}
+}
+
+func TestStatusCode(t *testing.T) {
+	gone, cancel := context.WithCancel(context.Background())
+	cancel()
+	tests := []struct {
+		name    string
+		written int
+		ctx     context.Context
+		want    int
+	}{
+		{name: "written status", written: http.StatusCreated, ctx: context.Background(), want: http.StatusCreated},
+		{name: "written status, client gone", written: http.StatusCreated, ctx: gone, want: http.StatusCreated},
+		{name: "nothing written", ctx: context.Background(), want: http.StatusOK},
+		{name: "nothing written, client gone", ctx: gone, want: StatusClientClosedRequest},
+	}
+
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := &statusRecorder{ResponseWriter: httptest.NewRecorder(), status: tt.written}
+			req := httptest.NewRequest(http.MethodGet, "/", nil).WithContext(tt.ctx)
+
+			if got := rec.statusCode(req); got != tt.want {
+				t.Errorf("statusCode = %d, want %d", got, tt.want)
+			}
+		})
 	}
 }

@@ -9,8 +9,10 @@ import (
 // Recover turns a panic in next into a 500 application/problem+json response
 // and logs the panic value with the stack trace. It re-panics
 // http.ErrAbortHandler, which net/http uses to abort a response silently.
-// When the handler had already started the response, Recover only logs,
-// because the status can no longer change.
+// When the handler had already started the response, the status can no
+// longer change, so Recover logs and then panics with http.ErrAbortHandler:
+// net/http then breaks the connection, and the client sees an error instead
+// of a truncated body that looks complete.
 func Recover(logger *slog.Logger) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -30,9 +32,10 @@ func Recover(logger *slog.Logger) func(http.Handler) http.Handler {
 					slog.String("method", r.Method),
 					slog.String("path", r.URL.Path),
 				)
-				if !tracker.wrote {
-					writeProblem(w, http.StatusInternalServerError, InternalErrorDetail)
+				if tracker.wrote {
+					panic(http.ErrAbortHandler)
 				}
+				writeProblem(w, http.StatusInternalServerError, InternalErrorDetail)
 			}()
 
 			next.ServeHTTP(tracker, r)

@@ -27,10 +27,10 @@ import (
 //
 // http.TimeoutHandler sends the 503 at the deadline even then, by running
 // next in a new goroutine that writes into a buffer. That goroutine and the
-// copy of every response cost 13 to 15 percent of the throughput of
-// GET /v1/users/{id} in bench/serve.sh on 2 cores (docs/benchmarks.md), and
-// the buffer rules out streaming, flushing and hijacking, which Timeout
-// passes through.
+// copy of every response cost 13 to 15 percent of the throughput of a
+// request that reads one user, in scaffold's benchmark on 2 cores, and the
+// buffer rules out streaming, flushing and hijacking, which Timeout passes
+// through.
 //
 // The mux sets the route pattern on the request copy that carries the new
 // context. Timeout copies it back to r when next returns, so that AccessLog

@@ -104,6 +104,21 @@ func TestCancelStopsRunningQuery(t *testing.T) {
 	}
 }
 
+func TestExpiredContextIsNotAnOutage(t *testing.T) {
+	store := repository.NewUsers(openMigrated(t, 2))
+	ctx, cancel := context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	defer cancel()
+
+	_, err := store.Get(ctx, 1)
+
+	if !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("Get with an expired context: error = %v, want context.DeadlineExceeded", err)
+	}
+	if errors.Is(err, service.ErrUnavailable) {
+		t.Errorf("Get with an expired context: error = %v, want it not reported as ErrUnavailable", err)
+	}
+}
+
 func TestListReleasesConnections(t *testing.T) {
 	const maxConns = 2
 	db := openMigrated(t, maxConns)

@@ -27,7 +27,10 @@ func TestTranslate(t *testing.T) {
 		{name: "bad connection", err: driver.ErrBadConn, want: service.ErrUnavailable},
 		{name: "connection reset", err: fmt.Errorf("read: %w", syscall.ECONNRESET), want: service.ErrUnavailable},
 		{name: "unexpected EOF", err: io.ErrUnexpectedEOF, want: service.ErrUnavailable},
-		{name: "deadline exceeded", err: context.DeadlineExceeded, want: service.ErrUnavailable},
+		// A request out of time is not a database outage, so these pass
+		// through and the API answers them as timeouts.
+		{name: "deadline exceeded", err: context.DeadlineExceeded},
+		{name: "driver timeout", err: fmt.Errorf("timeout: %w", context.DeadlineExceeded)},
 		{name: "cancelled", err: context.Canceled},
 		{name: "other error", err: errors.New("syntax error")},
 	}

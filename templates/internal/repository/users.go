@@ -141,6 +141,11 @@ func translate(err error) error {
 		return service.ErrNotFound
 	case isUniqueViolation(err):
 		return fmt.Errorf("%w: %w", service.ErrConflict, err)
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		// The request ran out of time or its client went away. That says
+		// nothing about the database, and the context errors also satisfy
+		// net.Error, so they must not reach isUnavailable.
+		return err
 	case isUnavailable(err):
 		return fmt.Errorf("%w: %w", service.ErrUnavailable, err)
 	default:
@@ -158,7 +163,6 @@ func isUnavailable(err error) bool {
 	var netErr net.Error
 	switch {
 	case errors.Is(err, driver.ErrBadConn),
-		errors.Is(err, context.DeadlineExceeded),
 		errors.Is(err, io.ErrUnexpectedEOF),
 		errors.Is(err, syscall.ECONNREFUSED),
 		errors.Is(err, syscall.ECONNRESET),
