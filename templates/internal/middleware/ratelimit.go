@@ -165,6 +165,13 @@ func (l *clientLimiters) limiterFor(key netip.Prefix, now time.Time) *rate.Limit
 		c.lastSeen = now
 		return c.limiter
 	}
+	if len(l.clients) >= l.maxClients && now.Sub(l.lastSweep) >= l.idleAfter {
+		// Idle buckets are dropped early when the table is full, so that a
+		// burst of clients does not send every new one to the shared
+		// overflow bucket until the next regular sweep. At most one sweep
+		// per idleAfter keeps the cost bounded while the table stays full.
+		l.sweep(now)
+	}
 	if len(l.clients) >= l.maxClients {
 		return l.overflow
 	}

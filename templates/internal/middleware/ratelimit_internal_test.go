@@ -66,3 +66,31 @@ func TestClientLimitersMaxClients(t *testing.T) {
 		t.Errorf("second client over the maximum: delay = %s, want > 0 because both share one limiter", second)
 	}
 }
+
+func TestClientLimitersFullTableDropsIdleClients(t *testing.T) {
+	now := time.Date(2025, 6, 1, 12, 0, 0, 0, time.UTC)
+	// A full refill takes Burst / RPS = 1 s, much less than sweepInterval.
+	limiters := newClientLimiters(RateLimitOptions{
+		RPS:        1,
+		Burst:      1,
+		MaxClients: 2,
+		Now:        func() time.Time { return now },
+	})
+	limiters.reserve(clientKey(netip.MustParseAddr("192.0.2.1")))
+	limiters.reserve(clientKey(netip.MustParseAddr("192.0.2.2")))
+
+	now = now.Add(2 * time.Second)
+	newcomer := clientKey(netip.MustParseAddr("192.0.2.3"))
+	first := limiters.reserve(newcomer)
+	second := limiters.reserve(newcomer)
+
+	if got := limiters.size(); got != 1 {
+		t.Errorf("size = %d, want only the newcomer after the idle clients were dropped", got)
+	}
+	if first != 0 {
+		t.Errorf("newcomer's first request: delay = %s, want 0", first)
+	}
+	if second <= 0 {
+		t.Errorf("newcomer's second request: delay = %s, want > 0 from its own bucket", second)
+	}
+}
