@@ -142,11 +142,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	logger.Info("server started", slog.String("addr", listener.Addr().String()))
 	stopShutdownLog := context.AfterFunc(ctx, func() {
-		logger.Info("shutdown started", slog.Duration("timeout", cfg.ShutdownTimeout))
+		logger.Info("shutdown started",
+			slog.Duration("delay", cfg.ShutdownDelay),
+			slog.Duration("timeout", cfg.ShutdownTimeout),
+		)
 	})
 	defer stopShutdownLog()
 
-	if err := serve(ctx, srv, listener, &ready, cfg.ShutdownTimeout); err != nil {
+	if err := serve(ctx, srv, listener, &ready, cfg.ShutdownDelay, cfg.ShutdownTimeout); err != nil {
 		return err
 	}
 	logger.Info("server stopped")
@@ -248,14 +251,12 @@ func readinessCheck(ready *atomic.Bool, db *sql.DB) api.ReadinessCheck {
 {%- endif %}
 
 // serve runs srv on listener until ctx is cancelled. It sets ready while
-// serving. On cancellation it clears ready and calls Shutdown, which stops
-// accepting connections and waits up to shutdownTimeout for in-flight
-// requests. It returns nil after a complete graceful shutdown.
-//
-// NOTE: Shutdown closes the listener right after ready turns false, so a load
-// balancer that polls /readyz gets connection errors rather than a 503. Add a
-// delay before Shutdown if the platform needs time to remove the instance.
-func serve(ctx context.Context, srv *http.Server, listener net.Listener, ready *atomic.Bool, shutdownTimeout time.Duration) error {
+// serving. On cancellation it clears ready, keeps serving for delay, so that
+// a load balancer polling /readyz stops routing to this instance before its
+// listener closes, and then calls Shutdown, which stops accepting
+// connections and waits up to shutdownTimeout for in-flight requests. It
+// returns nil after a complete graceful shutdown.
+func serve(ctx context.Context, srv *http.Server, listener net.Listener, ready *atomic.Bool, delay, shutdownTimeout time.Duration) error {
 	serveErr := make(chan error, 1)
 	go func() {
 		serveErr <- srv.Serve(listener)
@@ -269,6 +270,13 @@ func serve(ctx context.Context, srv *http.Server, listener net.Listener, ready *
 	case <-ctx.Done():
 	}
 	ready.Store(false)
+	if delay > 0 {
+		select {
+		case <-time.After(delay):
+		case err := <-serveErr:
+			return fmt.Errorf("serve HTTP: %w", err)
+		}
+	}
 
 	// ctx is already cancelled, so the shutdown deadline needs a fresh context.
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)

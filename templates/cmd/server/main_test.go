@@ -321,7 +321,7 @@ func TestServeFinishesInFlightRequest(t *testing.T) {
 	defer cancel()
 	serveErr := make(chan error, 1)
 	go func() {
-		serveErr <- serve(ctx, srv, listener, &ready, 5*time.Second)
+		serveErr <- serve(ctx, srv, listener, &ready, 0, 5*time.Second)
 	}()
 
 	type result struct {
@@ -374,6 +374,54 @@ func TestServeFinishesInFlightRequest(t *testing.T) {
 	}
 }
 
+func TestServeShutdownDelay(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /ping", func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, "pong")
+	})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: time.Second}
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("listen: %v", err)
+	}
+	var ready atomic.Bool
+	const delay = 300 * time.Millisecond
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	serveErr := make(chan error, 1)
+	go func() {
+		serveErr <- serve(ctx, srv, listener, &ready, delay, 5*time.Second)
+	}()
+	for deadline := time.Now().Add(2 * time.Second); !ready.Load() && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancelled := time.Now()
+	cancel()
+	for deadline := time.Now().Add(2 * time.Second); ready.Load() && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+
+	// Within the delay the server is not ready but still answers, over a new
+	// connection too.
+	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+	resp, err := client.Get("http://" + listener.Addr().String() + "/ping")
+	if err != nil {
+		t.Fatalf("request during the shutdown delay: %v", err)
+	}
+	_ = resp.Body.Close()
+	if ready.Load() {
+		t.Error("ready is still true during the shutdown delay")
+	}
+
+	if err := <-serveErr; err != nil {
+		t.Errorf("serve returned %v, want nil", err)
+	}
+	if elapsed := time.Since(cancelled); elapsed < delay {
+		t.Errorf("serve returned %s after cancellation, want at least the %s delay", elapsed, delay)
+	}
+}
+
 func TestServeShutdownTimeout(t *testing.T) {
 	started := make(chan struct{})
 	release := make(chan struct{})
@@ -394,7 +442,7 @@ func TestServeShutdownTimeout(t *testing.T) {
 	defer cancel()
 	serveErr := make(chan error, 1)
 	go func() {
-		serveErr <- serve(ctx, srv, listener, &ready, 50*time.Millisecond)
+		serveErr <- serve(ctx, srv, listener, &ready, 0, 50*time.Millisecond)
 	}()
 	go func() {
 		resp, err := http.Get("http://" + listener.Addr().String() + "/stuck")

@@ -31,6 +31,10 @@ type Config struct {
 {% endif %}	LogLevel  string `env:"LOG_LEVEL" envDefault:"info"`
 	LogFormat string `env:"LOG_FORMAT" envDefault:"json"`
 
+	// ShutdownDelay is how long the server keeps serving after a signal,
+	// with /readyz answering 503, before it closes its listener, so that a
+	// load balancer can stop sending it requests first.
+	ShutdownDelay         time.Duration `env:"SHUTDOWN_DELAY" envDefault:"0s"`
 	ShutdownTimeout       time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"10s"`
 	HTTPReadHeaderTimeout time.Duration `env:"HTTP_READ_HEADER_TIMEOUT" envDefault:"5s"`
 	HTTPReadTimeout       time.Duration `env:"HTTP_READ_TIMEOUT" envDefault:"15s"`

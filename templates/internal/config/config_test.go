@@ -41,6 +41,9 @@ func TestLoadDefaults(t *testing.T) {
 	if cfg.LogFormat != "json" {
 		t.Errorf("LogFormat = %q, want json", cfg.LogFormat)
 	}
+	if cfg.ShutdownDelay != 0 {
+		t.Errorf("ShutdownDelay = %s, want 0", cfg.ShutdownDelay)
+	}
 	if cfg.ShutdownTimeout != 10*time.Second {
 		t.Errorf("ShutdownTimeout = %s, want 10s", cfg.ShutdownTimeout)
 	}
@@ -168,10 +171,13 @@ func TestLoadValidValues(t *testing.T) {
 		},
 		{
 			name: "durations",
-			env:  map[string]string{"SHUTDOWN_TIMEOUT": "2s", "HTTP_IDLE_TIMEOUT": "1m30s"},
+			env:  map[string]string{"SHUTDOWN_TIMEOUT": "2s", "HTTP_IDLE_TIMEOUT": "1m30s", "SHUTDOWN_DELAY": "5s"},
 			check: func(t *testing.T, cfg config.Config) {
 				if cfg.ShutdownTimeout != 2*time.Second {
 					t.Errorf("ShutdownTimeout = %s, want 2s", cfg.ShutdownTimeout)
+				}
+				if cfg.ShutdownDelay != 5*time.Second {
+					t.Errorf("ShutdownDelay = %s, want 5s", cfg.ShutdownDelay)
 				}
 				if cfg.HTTPIdleTimeout != 90*time.Second {
 					t.Errorf("HTTPIdleTimeout = %s, want 1m30s", cfg.HTTPIdleTimeout)
@@ -226,6 +232,7 @@ func TestLoadInvalidValues(t *testing.T) {
 		{name: "unknown log format", env: map[string]string{"LOG_FORMAT": "xml"}, want: []string{"LOG_FORMAT"}},
 		{name: "duration without unit", env: map[string]string{"SHUTDOWN_TIMEOUT": "10"}, want: []string{"SHUTDOWN_TIMEOUT"}},
 		{name: "negative duration", env: map[string]string{"HTTP_READ_TIMEOUT": "-1s"}, want: []string{"HTTP_READ_TIMEOUT"}},
+		{name: "negative shutdown delay", env: map[string]string{"SHUTDOWN_DELAY": "-1s"}, want: []string{"SHUTDOWN_DELAY"}},
 {%- if database != "none" %}
 		{name: "zero open connections", env: map[string]string{"DB_MAX_OPEN_CONNS": "0"}, want: []string{"DB_MAX_OPEN_CONNS"}},
 		{

@@ -58,6 +58,9 @@ func (c Config) validate() []problem {
 			add(d.key, fmt.Sprintf("must be a positive duration such as 10s, got %s", d.value))
 		}
 	}
+	if c.ShutdownDelay < 0 {
+		add("SHUTDOWN_DELAY", fmt.Sprintf("must not be negative, got %s", c.ShutdownDelay))
+	}
 {% if database != "none" %}
 	if c.DBMaxOpenConns < 1 {
 		add("DB_MAX_OPEN_CONNS", fmt.Sprintf("must be at least 1, got %d", c.DBMaxOpenConns))
