@@ -250,12 +250,12 @@ func readinessCheck(ready *atomic.Bool, db *sql.DB) api.ReadinessCheck {
 }
 {%- endif %}
 
-// serve runs srv on listener until ctx is cancelled. It sets ready while
-// serving. On cancellation it clears ready, keeps serving for delay, so that
-// a load balancer polling /readyz stops routing to this instance before its
-// listener closes, and then calls Shutdown, which stops accepting
-// connections and waits up to shutdownTimeout for in-flight requests. It
-// returns nil after a complete graceful shutdown.
+// serve runs srv on listener until ctx is cancelled, and sets ready while
+// serving. On cancellation it clears ready and keeps serving for delay, so
+// that a load balancer polling /readyz stops routing to this instance before
+// the listener closes. Then Shutdown stops accepting connections and waits
+// up to shutdownTimeout for in-flight requests. serve returns nil after a
+// complete graceful shutdown.
 func serve(ctx context.Context, srv *http.Server, listener net.Listener, ready *atomic.Bool, delay, shutdownTimeout time.Duration) error {
 	serveErr := make(chan error, 1)
 	go func() {

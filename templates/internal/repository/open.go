@@ -32,11 +32,11 @@ func isUniqueViolation(err error) bool {
 	return errors.As(err, &pgErr) && pgErr.Code == uniqueViolation
 }
 
-// isConnectionError reports whether err is a PostgreSQL error that means the
+// isDriverUnavailable reports whether err is a PostgreSQL error that means the
 // server refused or dropped the connection: SQLSTATE class 08 (connection
 // exception), 53300 (too many connections), 57P01 to 57P03 (the server is
 // shutting down, crashed or still starting).
-func isConnectionError(err error) bool {
+func isDriverUnavailable(err error) bool {
 	var pgErr *pgconn.PgError
 	if !errors.As(err, &pgErr) {
 		return false
@@ -144,10 +144,10 @@ func isUniqueViolation(err error) bool {
 	return errors.As(err, &mysqlErr) && mysqlErr.Number == errDupEntry
 }
 
-// isConnectionError reports whether err means that the server refused or
+// isDriverUnavailable reports whether err means that the server refused or
 // dropped the connection. The driver returns mysql.ErrInvalidConn when a
 // connection breaks during a statement that database/sql cannot retry.
-func isConnectionError(err error) bool {
+func isDriverUnavailable(err error) bool {
 	if errors.Is(err, mysql.ErrInvalidConn) {
 		return true
 	}
@@ -238,10 +238,11 @@ func isUniqueViolation(err error) bool {
 	return errors.As(err, &sqliteErr) && sqliteErr.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE
 }
 
-// isConnectionError reports whether err is SQLITE_BUSY or SQLITE_LOCKED,
+// isDriverUnavailable reports whether err is SQLITE_BUSY or SQLITE_LOCKED,
 // which SQLite returns when another connection held the lock for longer than
-// busy_timeout. The request may succeed when retried.
-func isConnectionError(err error) bool {
+// busy_timeout. SQLite has no connection to lose, so these are the errors
+// after which the request may succeed when retried.
+func isDriverUnavailable(err error) bool {
 	var sqliteErr *sqlite.Error
 	if !errors.As(err, &sqliteErr) {
 		return false

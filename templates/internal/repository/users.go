@@ -170,5 +170,5 @@ func isUnavailable(err error) bool {
 		errors.As(err, &netErr):
 		return true
 	}
-	return isConnectionError(err)
+	return isDriverUnavailable(err)
 }
