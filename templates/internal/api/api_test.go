@@ -619,6 +619,38 @@ func TestReadyz(t *testing.T) {
 	}
 }
 
+func TestReadyzLogsChangesOnly(t *testing.T) {
+	ts := newTestServer(t)
+	probe := func(readyErr error) {
+		t.Helper()
+		ts.readyErr = readyErr
+		ts.do(t, "GET", "/readyz", "")
+	}
+	down := errors.New("database down")
+
+	probe(down)
+	probe(down)
+	probe(down)
+	probe(nil)
+	probe(nil)
+	probe(down)
+
+	var messages []string
+	for _, entry := range logEntries(t, ts) {
+		if msg, _ := entry["msg"].(string); strings.HasPrefix(msg, "readiness") {
+			messages = append(messages, entry["level"].(string)+" "+msg)
+		}
+	}
+	want := []string{
+		"WARN readiness check failed",
+		"INFO readiness check passes again",
+		"WARN readiness check failed",
+	}
+	if !slices.Equal(messages, want) {
+		t.Errorf("readiness log lines = %q, want %q", messages, want)
+	}
+}
+
 func TestResponsesCarryRequestID(t *testing.T) {
 	ts := newTestServer(t)
 
