@@ -299,6 +299,17 @@ func TestRunMigrate(t *testing.T) {
 		t.Errorf("migrate sideways error = %v, want an unknown command error", err)
 	}
 }
+
+func TestRunRefusesPendingMigrations(t *testing.T) {
+	// The database is empty, so its one migration is pending.
+	getenv := getenvFrom(map[string]string{"DATABASE_URL": testdb.URL(t), "MIGRATE_ON_START": "false"})
+
+	err := run(context.Background(), []string{"server"}, getenv, io.Discard, io.Discard)
+
+	if err == nil || !strings.Contains(err.Error(), "pending migrations") {
+		t.Errorf("run with pending migrations and MIGRATE_ON_START=false: error = %v, want a pending migrations error", err)
+	}
+}
 {%- endif %}
 
 func TestServeFinishesInFlightRequest(t *testing.T) {

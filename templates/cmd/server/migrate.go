@@ -27,6 +27,20 @@ func migrateUp(ctx context.Context, migrator *goose.Provider, logger *slog.Logge
 	return nil
 }
 
+// checkMigrated fails when migrations are pending, so that a server started
+// with MIGRATE_ON_START=false never runs against an older schema.
+func checkMigrated(ctx context.Context, migrator *goose.Provider) error {
+	pending, err := migrator.HasPending(ctx)
+	if err != nil {
+		return fmt.Errorf("read migration status: %w", err)
+	}
+	if pending {
+		return errors.New("the database has pending migrations and MIGRATE_ON_START is false: " +
+			"run \"server migrate up\" first")
+	}
+	return nil
+}
+
 // runMigrate runs "migrate up", "migrate down" (roll back the latest
 // migration) or "migrate status" and prints the result to stdout.
 func runMigrate(ctx context.Context, migrator *goose.Provider, args []string, stdout io.Writer) error {

@@ -41,6 +41,11 @@ type Config struct {
 	HTTPWriteTimeout      time.Duration `env:"HTTP_WRITE_TIMEOUT" envDefault:"15s"`
 	HTTPIdleTimeout       time.Duration `env:"HTTP_IDLE_TIMEOUT" envDefault:"60s"`
 {% if database != "none" %}
+	// MigrateOnStart makes the server apply pending migrations before it
+	// serves. Set it to false where a separate step runs "server migrate up";
+	// the server then refuses to start while migrations are pending.
+	MigrateOnStart bool `env:"MIGRATE_ON_START" envDefault:"true"`
+
 	DBMaxOpenConns    int           `env:"DB_MAX_OPEN_CONNS" envDefault:"10"`
 	DBMaxIdleConns    int           `env:"DB_MAX_IDLE_CONNS" envDefault:"10"`
 	DBConnMaxLifetime time.Duration `env:"DB_CONN_MAX_LIFETIME" envDefault:"30m"`

@@ -60,6 +60,9 @@ func TestLoadDefaults(t *testing.T) {
 		t.Errorf("HTTPIdleTimeout = %s, want 60s", cfg.HTTPIdleTimeout)
 	}
 {%- if database != "none" %}
+	if !cfg.MigrateOnStart {
+		t.Error("MigrateOnStart = false, want true")
+	}
 	if cfg.DBMaxOpenConns != 10 {
 		t.Errorf("DBMaxOpenConns = %d, want 10", cfg.DBMaxOpenConns)
 	}
