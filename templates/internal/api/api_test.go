@@ -246,6 +246,9 @@ func TestBodyMustBeJSON(t *testing.T) {
 		{method: "POST", contentType: "multipart/form-data; boundary=x", wantStatus: http.StatusUnsupportedMediaType},
 		{method: "POST", contentType: "application/jsonp", wantStatus: http.StatusUnsupportedMediaType},
 		{method: "POST", contentType: "application/json; charset", wantStatus: http.StatusUnsupportedMediaType},
+		{method: "POST", contentType: "application/json; charset=latin1", wantStatus: http.StatusUnsupportedMediaType},
+		{method: "POST", contentType: "application/json; charset=UTF-8", wantStatus: http.StatusCreated},
+		{method: "POST", contentType: "application/+json", wantStatus: http.StatusUnsupportedMediaType},
 		{method: "PUT", contentType: "text/plain", wantStatus: http.StatusUnsupportedMediaType},
 	}
 

@@ -45,12 +45,16 @@ func decodeJSON[T any](r *http.Request) (T, error) {
 }
 
 // requireJSON accepts application/json and the types with the +json suffix,
-// with any parameters. Browsers send a form or text/plain body to another
+// without a charset or with charset=utf-8, since JSON between systems is
+// UTF-8 (RFC 8259). Browsers send a form or text/plain body to another
 // origin without a CORS preflight, so accepting such a body as JSON would
 // let any web page create and change users through a visitor's browser.
 func requireJSON(contentType string) error {
-	mediaType, _, err := mime.ParseMediaType(contentType)
-	if err == nil && (mediaType == "application/json" || strings.HasSuffix(mediaType, "+json")) {
+	mediaType, params, err := mime.ParseMediaType(contentType)
+	isJSON := mediaType == "application/json" ||
+		(strings.HasSuffix(mediaType, "+json") && mediaType != "application/+json")
+	charset, hasCharset := params["charset"]
+	if err == nil && isJSON && (!hasCharset || strings.EqualFold(charset, "utf-8")) {
 		return nil
 	}
 	return &requestError{
