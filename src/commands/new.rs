@@ -41,15 +41,9 @@ pub fn run(args: &NewArgs, context: &RunContext<'_>, out: &mut dyn Write) -> Res
     let answers_file = args.answers.as_deref().map(AnswersFile::load).transpose()?;
     if let Some(file) = &answers_file {
         problems.extend(file.problems.iter().cloned());
-    }
-    if let Some(file) = &answers_file {
         warn_about_version(file, &context.output);
     }
-    let overlay_folder_and_files = load_overlay(args, context, &user)?;
-    let overlay_folder = overlay_folder_and_files
-        .as_ref()
-        .map(|(folder, _)| folder.clone());
-    let overlay = overlay_folder_and_files.map(|(_, overlay)| overlay);
+    let (overlay_folder, overlay) = load_overlay(args, context, &user)?.unzip();
     let variables = parse_variables(&args.set, answers_file.as_ref(), &mut problems);
     for (key, text) in &variables {
         context.output.detail(&format!("variable {key} = {text}"));
@@ -65,15 +59,7 @@ pub fn run(args: &NewArgs, context: &RunContext<'_>, out: &mut dyn Write) -> Res
         check_overlay_present(file, overlay.as_ref())?;
     }
 
-    let mut customization_lines: Vec<String> = overlay_folder
-        .iter()
-        .map(|folder| format!("templates {}", folder.display()))
-        .collect();
-    customization_lines.extend(
-        variables
-            .iter()
-            .map(|(key, text)| format!("set       {key}={text}")),
-    );
+    let customization_lines = customization_summary(overlay_folder.as_deref(), &variables);
     let sources = Sources {
         user: &user,
         answers_file: answers_file.as_ref(),
@@ -239,6 +225,18 @@ fn load_overlay(
         folder.display()
     ));
     Ok(Some((folder, overlay)))
+}
+
+/// Returns the lines that the interactive summary shows for the overlay folder and the `--set` values.
+fn customization_summary(
+    overlay_folder: Option<&Path>,
+    variables: &BTreeMap<String, String>,
+) -> Vec<String> {
+    let folder = overlay_folder.map(|folder| format!("templates {}", folder.display()));
+    let values = variables
+        .iter()
+        .map(|(key, text)| format!("set       {key}={text}"));
+    folder.into_iter().chain(values).collect()
 }
 
 /// Rejects an answers file from a project that used a template overlay when no overlay is given now, because the
