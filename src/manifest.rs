@@ -13,6 +13,7 @@ use toml_edit::{Array, DocumentMut, Item, Table, value};
 use crate::error::Error;
 use crate::plan::PlannedFile;
 use crate::spec::ProjectSpec;
+use crate::user_config::check_value_type;
 
 /// The manifest's path, relative to the project root.
 pub const FILE_NAME: &str = "scaffold.toml";
@@ -132,24 +133,13 @@ impl AnswersFile {
                 continue;
             }
             // The types are those scaffold writes, so a hand edit such as git = "no" is caught here.
-            let as_toml = item.to_string();
-            let text = match (key, item.as_str(), item.as_bool()) {
-                ("git", _, Some(flag)) => flag.to_string(),
-                (_, Some(text), _) if key != "git" => text.to_owned(),
-                ("git", _, _) => {
-                    problems.push(format!(
-                        "invalid value `{}` for `git`; use true or false, without quotes {origin}",
-                        as_toml.trim()
-                    ));
-                    continue;
-                }
-                _ => {
-                    problems.push(format!(
-                        "invalid value `{}` for `{key}`; use a string in quotes {origin}",
-                        as_toml.trim()
-                    ));
-                    continue;
-                }
+            if let Err(problem) = check_value_type(key, item, key == "git") {
+                problems.push(format!("{problem} {origin}"));
+                continue;
+            }
+            let text = match item.as_bool() {
+                Some(flag) => flag.to_string(),
+                None => item.as_str().unwrap_or_default().to_owned(),
             };
             values.push((key.to_owned(), text));
         }

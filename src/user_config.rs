@@ -156,9 +156,7 @@ impl UserConfig {
 
     /// Returns the stored value of `key` as written in the file, quotes included, to show an invalid value exactly.
     pub fn raw(&self, key: &str) -> Option<String> {
-        self.document
-            .get(key)
-            .map(|item| item.to_string().trim().to_owned())
+        self.document.get(key).map(written_form)
     }
 
     /// Returns the keys in the file that scaffold does not know, with their values as written.
@@ -166,7 +164,7 @@ impl UserConfig {
         self.document
             .iter()
             .filter(|(key, _)| find_key(key).is_err())
-            .map(|(key, item)| (key.to_owned(), item.to_string().trim().to_owned()))
+            .map(|(key, item)| (key.to_owned(), written_form(item)))
             .collect()
     }
 
@@ -278,19 +276,7 @@ impl UserConfig {
 /// Checks a stored value: its TOML type first, because `display_item` would turn `git = "no"` or
 /// `module_prefix = 5` into text that the parser accepts, then the value itself.
 fn check_item(definition: &ConfigKey, item: &Item) -> Result<Item, String> {
-    let name = definition.name;
-    let shown = item.to_string();
-    let shown = shown.trim();
-    if definition.boolean && item.as_bool().is_none() {
-        return Err(format!(
-            "invalid value `{shown}` for `{name}`; use true or false, without quotes"
-        ));
-    }
-    if !definition.boolean && item.as_str().is_none() {
-        return Err(format!(
-            "invalid value `{shown}` for `{name}`; use a string in quotes"
-        ));
-    }
+    check_value_type(definition.name, item, definition.boolean)?;
     (definition.parse)(&display_item(item))
 }
 
@@ -304,6 +290,26 @@ fn find_key(key: &str) -> Result<&'static ConfigKey, Error> {
                 names.join(", ")
             ))
         })
+}
+
+/// Checks that `item`, stored under `name`, is a TOML boolean or, without `boolean`, a string: the types scaffold
+/// writes. The config file and answers files share this check, so both word their errors alike.
+pub fn check_value_type(name: &str, item: &Item, boolean: bool) -> Result<(), String> {
+    let written = written_form(item);
+    match (boolean, item.as_bool(), item.as_str()) {
+        (true, Some(_), _) | (false, _, Some(_)) => Ok(()),
+        (true, None, _) => Err(format!(
+            "invalid value `{written}` for `{name}`; use true or false, without quotes"
+        )),
+        (false, _, None) => Err(format!(
+            "invalid value `{written}` for `{name}`; use a string in quotes"
+        )),
+    }
+}
+
+/// Returns a value as it is written in the file, quotes included.
+fn written_form(item: &Item) -> String {
+    item.to_string().trim().to_owned()
 }
 
 /// Shows a value as a user types it: strings without quotes, everything else as TOML.
