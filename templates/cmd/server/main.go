@@ -145,15 +145,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return fmt.Errorf("listen on %s: %w", cfg.Addr(), err)
 	}
 	logger.Info("server started", slog.String("addr", listener.Addr().String()))
-	stopShutdownLog := context.AfterFunc(ctx, func() {
-		logger.Info("shutdown started",
-			slog.Duration("delay", cfg.ShutdownDelay),
-			slog.Duration("timeout", cfg.ShutdownTimeout),
-		)
-	})
-	defer stopShutdownLog()
 
-	if err := serve(ctx, srv, listener, &ready, cfg.ShutdownDelay, cfg.ShutdownTimeout); err != nil {
+	stop := shutdownPolicy{delay: cfg.ShutdownDelay, timeout: cfg.ShutdownTimeout, logger: logger}
+	if err := serve(ctx, srv, listener, &ready, stop); err != nil {
 		return err
 	}
 	logger.Info("server stopped")
@@ -171,7 +165,8 @@ Settings come from environment variables; .env.example lists them.
 {%- else -%}
 // usageText is printed for -h, -help, --help and help.
 const usageText = `Usage:
-  server                  apply pending migrations, then serve the API
+  server                  serve the API, after applying pending migrations
+                          (with MIGRATE_ON_START=false, refuse to start if any)
   server migrate up       apply pending migrations and exit
   server migrate down     roll back the last migration and exit
   server migrate status   list migrations and whether each is applied
@@ -254,13 +249,22 @@ func readinessCheck(ready *atomic.Bool, db *sql.DB) api.ReadinessCheck {
 }
 {%- endif %}
 
+// shutdownPolicy says how serve stops: how long it keeps serving after the
+// signal, how long in-flight requests get after that, and where it logs the
+// start of the shutdown.
+type shutdownPolicy struct {
+	delay   time.Duration
+	timeout time.Duration
+	logger  *slog.Logger
+}
+
 // serve runs srv on listener until ctx is cancelled, and sets ready while
-// serving. On cancellation it clears ready and keeps serving for delay, so
-// that a load balancer polling /readyz stops routing to this instance before
-// the listener closes. Then Shutdown stops accepting connections and waits
-// up to shutdownTimeout for in-flight requests. serve returns nil after a
-// complete graceful shutdown.
-func serve(ctx context.Context, srv *http.Server, listener net.Listener, ready *atomic.Bool, delay, shutdownTimeout time.Duration) error {
+// serving. On cancellation it clears ready and keeps serving for the
+// policy's delay, so that a load balancer polling /readyz stops routing to
+// this instance before the listener closes. Then Shutdown stops accepting
+// connections and waits up to the policy's timeout for in-flight requests.
+// serve returns nil after a complete graceful shutdown.
+func serve(ctx context.Context, srv *http.Server, listener net.Listener, ready *atomic.Bool, stop shutdownPolicy) error {
 	serveErr := make(chan error, 1)
 	go func() {
 		serveErr <- srv.Serve(listener)
@@ -274,20 +278,24 @@ func serve(ctx context.Context, srv *http.Server, listener net.Listener, ready *
 	case <-ctx.Done():
 	}
 	ready.Store(false)
-	if delay > 0 {
+	stop.logger.Info("shutdown started",
+		slog.Duration("delay", stop.delay),
+		slog.Duration("timeout", stop.timeout),
+	)
+	if stop.delay > 0 {
 		select {
-		case <-time.After(delay):
+		case <-time.After(stop.delay):
 		case err := <-serveErr:
 			return fmt.Errorf("serve HTTP: %w", err)
 		}
 	}
 
 	// ctx is already cancelled, so the shutdown deadline needs a fresh context.
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	shutdownCtx, cancel := context.WithTimeout(context.Background(), stop.timeout)
 	defer cancel()
 	if err := srv.Shutdown(shutdownCtx); err != nil {
 		_ = srv.Close()
-		return fmt.Errorf("shut down HTTP server within %s: %w", shutdownTimeout, err)
+		return fmt.Errorf("shut down HTTP server within %s: %w", stop.timeout, err)
 	}
 	if err := <-serveErr; !errors.Is(err, http.ErrServerClosed) {
 		return fmt.Errorf("serve HTTP: %w", err)

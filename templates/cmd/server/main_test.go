@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"strconv"
@@ -312,6 +313,11 @@ func TestRunRefusesPendingMigrations(t *testing.T) {
 }
 {%- endif %}
 
+// testShutdown returns a shutdownPolicy that logs nowhere.
+func testShutdown(delay, timeout time.Duration) shutdownPolicy {
+	return shutdownPolicy{delay: delay, timeout: timeout, logger: slog.New(slog.DiscardHandler)}
+}
+
 func TestServeFinishesInFlightRequest(t *testing.T) {
 	started := make(chan struct{})
 	release := make(chan struct{})
@@ -332,7 +338,7 @@ func TestServeFinishesInFlightRequest(t *testing.T) {
 	defer cancel()
 	serveErr := make(chan error, 1)
 	go func() {
-		serveErr <- serve(ctx, srv, listener, &ready, 0, 5*time.Second)
+		serveErr <- serve(ctx, srv, listener, &ready, testShutdown(0, 5*time.Second))
 	}()
 
 	type result struct {
@@ -402,7 +408,7 @@ func TestServeShutdownDelay(t *testing.T) {
 	defer cancel()
 	serveErr := make(chan error, 1)
 	go func() {
-		serveErr <- serve(ctx, srv, listener, &ready, delay, 5*time.Second)
+		serveErr <- serve(ctx, srv, listener, &ready, testShutdown(delay, 5*time.Second))
 	}()
 	for deadline := time.Now().Add(2 * time.Second); !ready.Load() && time.Now().Before(deadline); {
 		time.Sleep(5 * time.Millisecond)
@@ -453,7 +459,7 @@ func TestServeShutdownTimeout(t *testing.T) {
 	defer cancel()
 	serveErr := make(chan error, 1)
 	go func() {
-		serveErr <- serve(ctx, srv, listener, &ready, 0, 50*time.Millisecond)
+		serveErr <- serve(ctx, srv, listener, &ready, testShutdown(0, 50*time.Millisecond))
 	}()
 	go func() {
 		resp, err := http.Get("http://" + listener.Addr().String() + "/stuck")

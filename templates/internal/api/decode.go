@@ -59,7 +59,7 @@ func requireJSON(contentType string) error {
 	}
 	return &requestError{
 		status: http.StatusUnsupportedMediaType,
-		detail: "The request body must be JSON. Send the header Content-Type: application/json.",
+		detail: "The request body must be JSON in UTF-8. Send the header Content-Type: application/json.",
 	}
 }
 
