@@ -83,17 +83,7 @@ fn full_run_then_equivalent_command() {
     session.exp_string("database  postgres").unwrap();
     session.exp_string("Create the project?").unwrap();
     press(&mut session, "y");
-    session
-        .exp_string("to create the same project without questions:")
-        .unwrap();
-    let command = loop {
-        let line = session.read_line().unwrap();
-        if !line.trim().is_empty() {
-            break line.trim().to_owned();
-        }
-    };
-    session.exp_eof().unwrap();
-    assert_eq!(exit_code(&session), 0);
+    let command = read_equivalent_command(&mut session);
 
     assert_eq!(
         command,
@@ -103,14 +93,7 @@ fn full_run_then_equivalent_command() {
     assert!(first.join("go.mod").is_file());
     assert!(!first.join(".git").exists());
 
-    let again = TempDir::new().unwrap();
-    let shell_command = command.replacen("scaffold", env!("CARGO_BIN_EXE_scaffold"), 1);
-    let (output, _, stderr) = run(Command::new("sh")
-        .arg("-c")
-        .arg(&shell_command)
-        .current_dir(again.path()));
-    assert!(output.status.success(), "{shell_command}: {stderr}");
-    assert_same_files(&first, &again.path().join("billing"));
+    assert_command_recreates(&command, &first);
 }
 
 #[test]
@@ -139,17 +122,7 @@ fn equivalent_command_keeps_the_overlay() {
     session.exp_string("set       team=pay ments").unwrap();
     session.exp_string("Create the project?").unwrap();
     press(&mut session, "y");
-    session
-        .exp_string("to create the same project without questions:")
-        .unwrap();
-    let command = loop {
-        let line = session.read_line().unwrap();
-        if !line.trim().is_empty() {
-            break line.trim().to_owned();
-        }
-    };
-    session.exp_eof().unwrap();
-    assert_eq!(exit_code(&session), 0);
+    let command = read_equivalent_command(&mut session);
 
     assert!(
         command.contains(&format!("--templates {team_arg}")),
@@ -161,14 +134,7 @@ fn equivalent_command_keeps_the_overlay() {
         fs::read_to_string(first.join("CODEOWNERS")).unwrap(),
         "* @acme/pay ments\n"
     );
-    let again = TempDir::new().unwrap();
-    let shell_command = command.replacen("scaffold", env!("CARGO_BIN_EXE_scaffold"), 1);
-    let (output, _, stderr) = run(Command::new("sh")
-        .arg("-c")
-        .arg(&shell_command)
-        .current_dir(again.path()));
-    assert!(output.status.success(), "{shell_command}: {stderr}");
-    assert_same_files(&first, &again.path().join("billing"));
+    assert_command_recreates(&command, &first);
 }
 
 #[test]
@@ -291,7 +257,7 @@ fn text_prompt_edits_at_the_cursor() {
     let mut session = spawn(cwd.path(), &args);
     session.exp_string("Project folder").unwrap();
     // Type "bilxng", delete the x with Backspace, move left past "ng", insert "li", then go to the end and
-    // delete nothing with Delete before Enter: the answer is "billing".
+    // delete nothing with Delete before Enter: the folder is "billing".
     press(&mut session, "bilx\x7fng");
     press(&mut session, &ARROW_LEFT.repeat(2));
     press(&mut session, "li");
@@ -334,6 +300,35 @@ fn yes_never_prompts_on_a_terminal() {
 
     assert_eq!(exit_code(&session), 0, "{output}");
     assert!(output.contains("created billing"), "{output}");
+}
+
+/// Reads the equivalent command that an interactive run prints last, and checks that scaffold then exits 0.
+fn read_equivalent_command(session: &mut PtySession) -> String {
+    session
+        .exp_string("to create the same project without questions:")
+        .unwrap();
+    let command = loop {
+        let line = session.read_line().unwrap();
+        if !line.trim().is_empty() {
+            break line.trim().to_owned();
+        }
+    };
+    session.exp_eof().unwrap();
+    assert_eq!(exit_code(session), 0);
+    command
+}
+
+/// Runs `command` through a shell in a new folder and checks that it writes the same files as `project`.
+fn assert_command_recreates(command: &str, project: &Path) {
+    let again = TempDir::new().unwrap();
+    let shell_command = command.replacen("scaffold", env!("CARGO_BIN_EXE_scaffold"), 1);
+    let (output, _, stderr) = run(Command::new("sh")
+        .arg("-c")
+        .arg(&shell_command)
+        .current_dir(again.path()));
+    assert!(output.status.success(), "{shell_command}: {stderr}");
+    let name = project.file_name().unwrap();
+    assert_same_files(project, &again.path().join(name));
 }
 
 /// Sends keys and flushes them, since the session buffers its writes.
