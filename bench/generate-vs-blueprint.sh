@@ -5,9 +5,9 @@
 # Usage: bench/generate-vs-blueprint.sh [RUNS] [TEST_RUNS]   (defaults: 20 generations, 3 generate-and-test runs)
 #
 # go-blueprint is built from its module source at that version: `go mod download` fetches it by exact version,
-# and `go build` runs in its folder in the module cache. (`go install MODULE@VERSION` would also ask the proxy for
-# the module's version list to check for deprecation, and a proxy that refuses that list refuses the install.)
-# Its `create` runs `go get -u` and `go mod tidy`, which ask the module proxy for the latest versions, so this
+# and `go build` runs in its folder in the module cache. `go install MODULE@VERSION` is not used, because it also
+# asks the proxy for the module's version list to check for deprecation, and a proxy that rejects that request
+# rejects the install. Its `create` runs `go get -u` and `go mod tidy`, which ask the module proxy for the latest versions, so this
 # benchmark needs access to GOPROXY and its go-blueprint times include those requests. Its SQLite driver uses
 # cgo, so `go test` on its project needs gcc.
 set -euo pipefail

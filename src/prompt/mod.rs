@@ -99,7 +99,7 @@ fn ask_text(
     text::ask(&Term::stderr(), theme, prompt, default.as_deref(), validate)
 }
 
-/// Returns the project folder that the folder answer `name` gives, or `None` when the answer is invalid.
+/// Returns the project folder that the folder input `name` names, or `None` when the input is invalid.
 fn target_folder(name: &str, cwd: &Path) -> Option<PathBuf> {
     // A placeholder module path, because only the target folder matters here and the module may not be known yet.
     let answers = Answers {

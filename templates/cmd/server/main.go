@@ -249,9 +249,9 @@ func readinessCheck(ready *atomic.Bool, db *sql.DB) api.ReadinessCheck {
 }
 {%- endif %}
 
-// shutdownPolicy says how serve stops: how long it keeps serving after the
-// signal, how long in-flight requests get after that, and where it logs the
-// start of the shutdown.
+// shutdownPolicy configures how serve stops: how long it keeps serving after
+// the signal, how long in-flight requests get after that, and where it logs
+// the start of the shutdown.
 type shutdownPolicy struct {
 	delay   time.Duration
 	timeout time.Duration

@@ -313,6 +313,25 @@ func TestRunRefusesPendingMigrations(t *testing.T) {
 }
 {%- endif %}
 
+// startServe runs serve with mux on a free port of 127.0.0.1. It returns the
+// listener, the ready flag, the function that cancels serve's context, and
+// the channel that receives serve's result.
+func startServe(t *testing.T, mux http.Handler, stop shutdownPolicy) (net.Listener, *atomic.Bool, context.CancelFunc, <-chan error) {
+	t.Helper()
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: time.Second}
+	listener, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("listen: %v", err)
+	}
+	var ready atomic.Bool
+	ctx, cancel := context.WithCancel(context.Background())
+	serveErr := make(chan error, 1)
+	go func() {
+		serveErr <- serve(ctx, srv, listener, &ready, stop)
+	}()
+	return listener, &ready, cancel, serveErr
+}
+
 // testShutdown returns a shutdownPolicy that logs nowhere.
 func testShutdown(delay, timeout time.Duration) shutdownPolicy {
 	return shutdownPolicy{delay: delay, timeout: timeout, logger: slog.New(slog.DiscardHandler)}
@@ -327,19 +346,9 @@ func TestServeFinishesInFlightRequest(t *testing.T) {
 		<-release
 		_, _ = io.WriteString(w, "done")
 	})
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: time.Second}
-	listener, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("listen: %v", err)
-	}
-	var ready atomic.Bool
 
-	ctx, cancel := context.WithCancel(context.Background())
+	listener, ready, cancel, serveErr := startServe(t, mux, testShutdown(0, 5*time.Second))
 	defer cancel()
-	serveErr := make(chan error, 1)
-	go func() {
-		serveErr <- serve(ctx, srv, listener, &ready, testShutdown(0, 5*time.Second))
-	}()
 
 	type result struct {
 		body string
@@ -396,20 +405,10 @@ func TestServeShutdownDelay(t *testing.T) {
 	mux.HandleFunc("GET /ping", func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.WriteString(w, "pong")
 	})
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: time.Second}
-	listener, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("listen: %v", err)
-	}
-	var ready atomic.Bool
 	const delay = 300 * time.Millisecond
 
-	ctx, cancel := context.WithCancel(context.Background())
+	listener, ready, cancel, serveErr := startServe(t, mux, testShutdown(delay, 5*time.Second))
 	defer cancel()
-	serveErr := make(chan error, 1)
-	go func() {
-		serveErr <- serve(ctx, srv, listener, &ready, testShutdown(delay, 5*time.Second))
-	}()
 	for deadline := time.Now().Add(2 * time.Second); !ready.Load() && time.Now().Before(deadline); {
 		time.Sleep(5 * time.Millisecond)
 	}
@@ -419,8 +418,8 @@ func TestServeShutdownDelay(t *testing.T) {
 		time.Sleep(5 * time.Millisecond)
 	}
 
-	// Within the delay the server is not ready but still answers, over a new
-	// connection too.
+	// Within the delay the server is not ready but still serves requests,
+	// over a new connection too.
 	client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
 	resp, err := client.Get("http://" + listener.Addr().String() + "/ping")
 	if err != nil {
@@ -448,19 +447,9 @@ func TestServeShutdownTimeout(t *testing.T) {
 		close(started)
 		<-release
 	})
-	srv := &http.Server{Handler: mux, ReadHeaderTimeout: time.Second}
-	listener, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("listen: %v", err)
-	}
-	var ready atomic.Bool
 
-	ctx, cancel := context.WithCancel(context.Background())
+	listener, _, cancel, serveErr := startServe(t, mux, testShutdown(0, 50*time.Millisecond))
 	defer cancel()
-	serveErr := make(chan error, 1)
-	go func() {
-		serveErr <- serve(ctx, srv, listener, &ready, testShutdown(0, 50*time.Millisecond))
-	}()
 	go func() {
 		resp, err := http.Get("http://" + listener.Addr().String() + "/stuck")
 		if err == nil {

@@ -32,8 +32,8 @@ type Config struct {
 	LogFormat string `env:"LOG_FORMAT" envDefault:"json"`
 
 	// ShutdownDelay is how long the server keeps serving after a signal,
-	// with /readyz answering 503, before it closes its listener, so that a
-	// load balancer can stop sending it requests first.
+	// with /readyz returning 503, before it closes its listener. A load
+	// balancer can then stop sending it requests first.
 	ShutdownDelay         time.Duration `env:"SHUTDOWN_DELAY" envDefault:"0s"`
 	ShutdownTimeout       time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"10s"`
 	HTTPReadHeaderTimeout time.Duration `env:"HTTP_READ_HEADER_TIMEOUT" envDefault:"5s"`

@@ -29,7 +29,7 @@ func TestAccessLevel(t *testing.T) {
 }
 
 func TestStatusCode(t *testing.T) {
-	gone, cancel := context.WithCancel(context.Background())
+	clientGone, cancel := context.WithCancel(context.Background())
 	cancel()
 	tests := []struct {
 		name    string
@@ -38,9 +38,9 @@ func TestStatusCode(t *testing.T) {
 		want    int
 	}{
 		{name: "written status", written: http.StatusCreated, ctx: context.Background(), want: http.StatusCreated},
-		{name: "written status, client gone", written: http.StatusCreated, ctx: gone, want: http.StatusCreated},
+		{name: "written status, client gone", written: http.StatusCreated, ctx: clientGone, want: http.StatusCreated},
 		{name: "nothing written", ctx: context.Background(), want: http.StatusOK},
-		{name: "nothing written, client gone", ctx: gone, want: StatusClientClosedRequest},
+		{name: "nothing written, client gone", ctx: clientGone, want: StatusClientClosedRequest},
 	}
 
 	for _, tt := range tests {

@@ -10,7 +10,7 @@ import (
 // and logs the panic value with the stack trace. It re-panics
 // http.ErrAbortHandler, which net/http uses to abort a response silently.
 // When the handler had already started the response, the status can no
-// longer change, so Recover logs and then panics with http.ErrAbortHandler:
+// longer change, so Recover logs and then panics with http.ErrAbortHandler.
 // net/http then breaks the connection, and the client sees an error instead
 // of a truncated body that looks complete.
 func Recover(logger *slog.Logger) func(http.Handler) http.Handler {

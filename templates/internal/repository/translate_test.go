@@ -28,7 +28,7 @@ func TestTranslate(t *testing.T) {
 		{name: "connection reset", err: fmt.Errorf("read: %w", syscall.ECONNRESET), want: service.ErrUnavailable},
 		{name: "unexpected EOF", err: io.ErrUnexpectedEOF, want: service.ErrUnavailable},
 		// A request out of time is not a database outage, so these pass
-		// through and the API answers them as timeouts.
+		// through and the API reports them as timeouts.
 		{name: "deadline exceeded", err: context.DeadlineExceeded},
 		{name: "driver timeout", err: fmt.Errorf("timeout: %w", context.DeadlineExceeded)},
 		{name: "cancelled", err: context.Canceled},

@@ -142,9 +142,9 @@ func translate(err error) error {
 	case isUniqueViolation(err):
 		return fmt.Errorf("%w: %w", service.ErrConflict, err)
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
-		// The request ran out of time or its client went away. That says
-		// nothing about the database, and the context errors also satisfy
-		// net.Error, so they must not reach isUnavailable.
+		// The request ran out of time or its client went away, which does
+		// not mean the database is unavailable. The context errors also
+		// satisfy net.Error, so they must not reach isUnavailable.
 		return err
 	case isUnavailable(err):
 		return fmt.Errorf("%w: %w", service.ErrUnavailable, err)
