@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -25,15 +26,31 @@ type result struct {
 	errors   int
 	elapsed  time.Duration
 	p50, p99 time.Duration
+	// cpu is the CPU time that the server and the load generator used while
+	// measuring.
+	cpu cpuSample
 }
 
 func (r result) rps() float64 { return float64(r.requests) / r.elapsed.Seconds() }
 
+// cpuPerRequest returns the server's and the load generator's CPU time per
+// measured request. The load generator's share matters because it runs on
+// the same cores: it spends more on a response with more headers.
+func (r result) cpuPerRequest() (server, client time.Duration) {
+	if r.requests == 0 {
+		return 0, 0
+	}
+	n := time.Duration(r.requests)
+	return r.cpu.server / n, r.cpu.client / n
+}
+
 // runLoad keeps `connections` requests in flight against baseURL for
 // warmup+duration, or until maxRequests responses were counted, and reports
 // only the responses that started after the warm-up. An error is a transport
-// failure or any status other than s.wantStatus.
-func runLoad(s scenario, baseURL string, connections int, warmup, duration time.Duration, maxRequests int) result {
+// failure or any status other than s.wantStatus. The CPU time is counted from
+// the end of the warm-up to the last response, for the server process pid and
+// for this process, which includes the tail of warm-up requests in flight.
+func runLoad(s scenario, baseURL string, pid, connections int, warmup, duration time.Duration, maxRequests int) (result, error) {
 	transport := &http.Transport{
 		MaxIdleConns:        connections,
 		MaxIdleConnsPerHost: connections,
@@ -45,13 +62,22 @@ func runLoad(s scenario, baseURL string, connections int, warmup, duration time.
 
 	start := time.Now()
 	measureFrom := start.Add(warmup)
+	var (
+		before    cpuSample
+		beforeErr error
+	)
+	sampled := make(chan struct{})
+	time.AfterFunc(warmup, func() {
+		before, beforeErr = sampleCPU(pid)
+		close(sampled)
+	})
 	deadline := measureFrom.Add(duration)
 	perWorker := maxRequests/connections + 1
 
 	var (
 		mu        sync.Mutex
 		latencies []time.Duration
-		errors    int
+		failures  int
 		wg        sync.WaitGroup
 	)
 	for w := range connections {
@@ -75,21 +101,27 @@ func runLoad(s scenario, baseURL string, connections int, warmup, duration time.
 			}
 			mu.Lock()
 			latencies = append(latencies, own...)
-			errors += ownErrors
+			failures += ownErrors
 			mu.Unlock()
 		})
 	}
 	wg.Wait()
 	elapsed := time.Since(measureFrom)
+	<-sampled
+	after, err := sampleCPU(pid)
+	if err = errors.Join(beforeErr, err); err != nil {
+		return result{}, fmt.Errorf("read CPU time: %w", err)
+	}
 
 	slices.Sort(latencies)
 	return result{
 		requests: len(latencies),
-		errors:   errors,
+		errors:   failures,
 		elapsed:  elapsed,
 		p50:      percentile(latencies, 0.50),
 		p99:      percentile(latencies, 0.99),
-	}
+		cpu:      cpuSample{server: after.server - before.server, client: after.client - before.client},
+	}, nil
 }
 
 func send(client *http.Client, s scenario, baseURL string, w, i int, rng *rand.Rand) bool {

@@ -20,7 +20,11 @@ func BodyLimit(maxBytes int64) func(http.Handler) http.Handler {
 					fmt.Sprintf("The request body exceeds the limit of %d bytes.", maxBytes))
 				return
 			}
-			r.Body = http.MaxBytesReader(w, r.Body, maxBytes)
+			// A request without a body, such as most GET requests, has
+			// http.NoBody, which needs no limit.
+			if r.Body != http.NoBody {
+				r.Body = http.MaxBytesReader(w, r.Body, maxBytes)
+			}
 			next.ServeHTTP(w, r)
 		})
 	}
