@@ -46,8 +46,8 @@ func withMiddleware(mux http.Handler, logger *slog.Logger, opts Options, methods
 		middleware.RequestID,
 		// The headers are set before any middleware below can respond.
 		middleware.SecurityHeaders,
-		// Logs the status that the client gets, including the 403, 429, 413
-		// and 503 responses of the middleware below.
+		// Logs the status that the client gets, including the preflight,
+		// 429, 413 and 503 responses of the middleware below.
 		middleware.AccessLog(logger),
 		// Before the rate limit, so that a 429 response carries the CORS
 		// headers a browser needs to let the page read it. CORS responds
@@ -109,8 +109,8 @@ func addFallbacks(mux *http.ServeMux, logger *slog.Logger, table []route) {
 	mux.Handle("/", notFound(logger))
 }
 
-// allowedMethods returns the sorted methods that table uses, for CORS
-// preflight responses.
+// allowedMethods returns the sorted methods that table uses: the methods
+// that the CORS policy lets a preflight request ask for.
 func allowedMethods(table []route) []string {
 	var methods []string
 	for _, rt := range table {
