@@ -34,5 +34,5 @@ fi
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)," \
     "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo); $(go version); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 mkdir "$work/projects"
-"$work/gentime" -scaffold "$PWD/target/release/scaffold" -blueprint "$work/bin/go-blueprint" \
+"$work/gentime" -scaffold "${CARGO_TARGET_DIR:-$PWD/target}/release/scaffold" -blueprint "$work/bin/go-blueprint" \
     -work "$work/projects" -runs "$runs" -test-runs "$test_runs"

@@ -10,7 +10,7 @@ if ! command -v hyperfine >/dev/null; then
 fi
 
 cargo build --release --quiet
-binary=$PWD/target/release/scaffold
+binary=${CARGO_TARGET_DIR:-$PWD/target}/release/scaffold
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 

@@ -36,9 +36,10 @@ trap cleanup EXIT
 
 echo "building scaffold, the generated servers, the baseline and loadgen in $work" >&2
 cargo build --release --quiet
+scaffold=${CARGO_TARGET_DIR:-$repo/target}/release/scaffold
 export GOTOOLCHAIN=local CGO_ENABLED=0
 for db in sqlite postgres; do
-    "$repo/target/release/scaffold" new "$work/$db/billing" --db "$db" --no-git -q
+    "$scaffold" new "$work/$db/billing" --db "$db" --no-git -q
     (cd "$work/$db/billing" && go build -trimpath -o "$work/server-$db" ./cmd/server)
 done
 (cd bench/baseline && go build -trimpath -o "$work/baseline" .)
@@ -50,7 +51,7 @@ echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 10485
     "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo); $(go version); load average $(cut -d' ' -f1-3 /proc/loadavg)"
 
 mkdir -p "$work/logs-sqlite"
-"${loadgen[@]}" -label sqlite -log-dir "$work/logs-sqlite" \
+"${loadgen[@]}" -label SQLite -log-dir "$work/logs-sqlite" \
     -server "$work/server-sqlite" -server-db "$work/generated.db" \
     -baseline "$work/baseline" -baseline-db "$work/baseline.db"
 
@@ -63,6 +64,7 @@ for database in generated baseline; do
 done
 
 mkdir -p "$work/logs-postgres"
-"${loadgen[@]}" -label postgres -log-dir "$work/logs-postgres" \
+pg_version=$("$pg_bin/postgres" --version | awk '{ print $3 }')
+"${loadgen[@]}" -label "PostgreSQL $pg_version" -log-dir "$work/logs-postgres" \
     -server "$work/server-postgres" -server-db "postgres://postgres@127.0.0.1:$port/generated?sslmode=disable" \
     -baseline "$work/baseline" -baseline-db "postgres://postgres@127.0.0.1:$port/baseline?sslmode=disable"

@@ -49,7 +49,16 @@ impl Overlay {
                 root.display()
             ))
         };
-        let metadata = fs::metadata(root).map_err(|error| invalid(error.to_string()))?;
+        let metadata = fs::metadata(root).map_err(|error| {
+            if error.kind() == std::io::ErrorKind::NotFound {
+                Error::InvalidInput(format!(
+                    "template overlay folder `{}` not found",
+                    root.display()
+                ))
+            } else {
+                invalid(error.to_string())
+            }
+        })?;
         if !metadata.is_dir() {
             return Err(invalid("it is not a folder".into()));
         }

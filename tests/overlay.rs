@@ -269,6 +269,18 @@ fn unsafe_overlay_paths_are_rejected() {
 }
 
 #[test]
+fn missing_overlay_folder_is_reported_as_not_found() {
+    let cwd = TempDir::new().unwrap();
+
+    let (code, _, stderr) = new_with_team(cwd.path(), &[]);
+
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("template overlay folder `"), "{stderr}");
+    assert!(stderr.contains("team` not found"), "{stderr}");
+    assert!(project_files(cwd.path()).is_empty());
+}
+
+#[test]
 fn link_inside_overlay_is_followed() {
     let cwd = TempDir::new().unwrap();
     let team = cwd.path().join("team");

@@ -227,3 +227,12 @@ func seed(baseURL string, count int) error {
 	}
 	return nil
 }
+
+// scenarioNames returns the names that -only matches against.
+func scenarioNames() []string {
+	var names []string
+	for _, s := range scenarios(0, nil) {
+		names = append(names, s.name)
+	}
+	return names
+}

@@ -37,7 +37,8 @@ func main() {
 	flag.StringVar(&cfg.baselineDB, "baseline-db", "", "DATABASE_URL for the baseline; must be an empty database (required)")
 	flag.StringVar(&cfg.label, "label", "", "database name printed in the table, such as sqlite")
 	flag.StringVar(&cfg.logDir, "log-dir", os.TempDir(), "folder for the servers' logs")
-	flag.StringVar(&cfg.only, "only", "", "run only the requests whose name contains this text, such as {id}")
+	flag.StringVar(&cfg.only, "only", "", "run only the requests whose name contains this text, such as {id}; the names are "+
+		strings.Join(scenarioNames(), ", "))
 	flag.IntVar(&cfg.seed, "seed", 10000, "users created through POST before the load runs")
 	flag.IntVar(&cfg.connections, "connections", 50, "requests in flight during each load run")
 	flag.IntVar(&cfg.rounds, "rounds", 3, "load runs per scenario and server; the table shows the median")
@@ -57,6 +58,17 @@ func main() {
 }
 
 func run(cfg config) error {
+	round := 0
+	tag := func() string { return strconv.Itoa(round) }
+	all := slices.DeleteFunc(scenarios(cfg.seed, tag), func(s scenario) bool {
+		return !strings.Contains(s.name, cfg.only)
+	})
+	// Checked before the servers start, because seeding fills the databases
+	// and a second run on them would fail with duplicate emails.
+	if len(all) == 0 {
+		return fmt.Errorf("no request name contains %q; the names are %s", cfg.only, strings.Join(scenarioNames(), ", "))
+	}
+
 	generated, err := start("generated", cfg.server, cfg.serverDB, "/readyz", cfg.logDir)
 	if err != nil {
 		return err
@@ -77,14 +89,6 @@ func run(cfg config) error {
 	}
 
 	// results[scenario][server] contains one result per round.
-	round := 0
-	tag := func() string { return strconv.Itoa(round) }
-	all := slices.DeleteFunc(scenarios(cfg.seed, tag), func(s scenario) bool {
-		return !strings.Contains(s.name, cfg.only)
-	})
-	if len(all) == 0 {
-		return fmt.Errorf("no request name contains %q", cfg.only)
-	}
 	results := make([][][]result, len(all))
 	for i, sc := range all {
 		results[i] = make([][]result, len(servers))
@@ -162,8 +166,11 @@ func median(rs []result) result {
 }
 
 func printTables(cfg config, all []scenario, servers []*server, results [][][]result, peak []int64) {
-	fmt.Printf("\n%s: %d seeded users, %d connections, %d rounds of %s after %s warm-up, medians of the rounds\n\n",
-		cfg.label, cfg.seed, cfg.connections, cfg.rounds, cfg.duration, cfg.warmup)
+	rounds := fmt.Sprintf("%d rounds of %s after %s warm-up, medians of the rounds", cfg.rounds, cfg.duration, cfg.warmup)
+	if cfg.rounds == 1 {
+		rounds = fmt.Sprintf("1 round of %s after %s warm-up", cfg.duration, cfg.warmup)
+	}
+	fmt.Printf("\n%s: %d seeded users, %d connections, %s\n\n", cfg.label, cfg.seed, cfg.connections, rounds)
 	fmt.Println("| Request | Server | Requests/s | p50 | p99 | Errors | Server CPU per request | Load generator CPU per request | Throughput vs baseline |")
 	fmt.Println("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 	for i, sc := range all {

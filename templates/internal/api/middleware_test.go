@@ -63,6 +63,7 @@ func TestServerCORSPreflight(t *testing.T) {
 		wantMethods string
 	}{
 		{name: "allowed", origin: "https://app.example.com", method: "PUT", wantOrigin: "https://app.example.com", wantMethods: "PUT"},
+		{name: "allowed HEAD", origin: "https://app.example.com", method: "HEAD", wantOrigin: "https://app.example.com", wantMethods: "HEAD"},
 		{name: "denied origin", origin: "https://evil.example", method: "GET"},
 		{name: "denied method", origin: "https://app.example.com", method: "PATCH"},
 	}

@@ -109,8 +109,9 @@ func addFallbacks(mux *http.ServeMux, logger *slog.Logger, table []route) {
 	mux.Handle("/", notFound(logger))
 }
 
-// allowedMethods returns the sorted methods that table uses: the methods
-// that the CORS policy lets a preflight request ask for.
+// allowedMethods returns the sorted methods that table uses, plus HEAD when
+// GET is there, because http.ServeMux serves HEAD for GET patterns. The CORS
+// policy lets preflight requests name these methods.
 func allowedMethods(table []route) []string {
 	var methods []string
 	for _, rt := range table {
@@ -118,6 +119,9 @@ func allowedMethods(table []route) []string {
 		if !slices.Contains(methods, method) {
 			methods = append(methods, method)
 		}
+	}
+	if slices.Contains(methods, http.MethodGet) && !slices.Contains(methods, http.MethodHead) {
+		methods = append(methods, http.MethodHead)
 	}
 	slices.Sort(methods)
 	return methods

@@ -257,6 +257,8 @@ func TestLoadInvalidValues(t *testing.T) {
 		{name: "origin with path", env: map[string]string{"CORS_ALLOWED_ORIGINS": "https://app.example.com/"}, want: []string{"CORS_ALLOWED_ORIGINS"}},
 		{name: "origin without scheme", env: map[string]string{"CORS_ALLOWED_ORIGINS": "app.example.com"}, want: []string{"CORS_ALLOWED_ORIGINS"}},
 		{name: "origin with other scheme", env: map[string]string{"CORS_ALLOWED_ORIGINS": "ftp://app.example.com"}, want: []string{"CORS_ALLOWED_ORIGINS"}},
+		{name: "origin with wildcard host", env: map[string]string{"CORS_ALLOWED_ORIGINS": "https://*", "CORS_ALLOW_CREDENTIALS": "true"}, want: []string{"CORS_ALLOWED_ORIGINS"}},
+		{name: "origin with wildcard subdomain", env: map[string]string{"CORS_ALLOWED_ORIGINS": "https://*.example.com"}, want: []string{"CORS_ALLOWED_ORIGINS"}},
 		{
 			name: "wildcard with credentials",
 			env:  map[string]string{"CORS_ALLOWED_ORIGINS": "*", "CORS_ALLOW_CREDENTIALS": "true"},

@@ -124,7 +124,7 @@ func (c Config) validateCORS() []problem {
 		if !validOrigin(origin) {
 			problems = append(problems, problem{key: "CORS_ALLOWED_ORIGINS", message: fmt.Sprintf(
 				"must list origins such as https://app.example.com (scheme, host and optional port, "+
-					"no path) or *, got %q", origin)})
+					"no path or wildcard) or *, got %q", origin)})
 		}
 	}
 	if wildcard && c.CORSAllowCredentials {
@@ -136,8 +136,13 @@ func (c Config) validateCORS() []problem {
 
 // validOrigin reports whether origin has the serialized form that browsers
 // send in the Origin header: http or https, a host, an optional port and
-// nothing else.
+// nothing else. It rejects a '*' anywhere in origin, because rs/cors reads
+// https://*.example.com, and even https://*, as a pattern that matches many
+// origins, which would get past the rule against * with credentials.
 func validOrigin(origin string) bool {
+	if strings.Contains(origin, "*") {
+		return false
+	}
 	u, err := url.Parse(origin)
 	if err != nil {
 		return false

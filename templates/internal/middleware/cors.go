@@ -11,8 +11,10 @@ import (
 // CORSOptions sets which browser origins may call the API.
 type CORSOptions struct {
 	// AllowedOrigins lists origins such as https://app.example.com, compared
-	// exactly. "*" allows every origin, and only without AllowCredentials.
-	// An empty list allows no cross-origin requests.
+	// without regard to case. "*" allows every origin, and only without
+	// AllowCredentials. Any other entry must not contain '*', because rs/cors
+	// would read it as a pattern; config.Load rejects such entries. An empty
+	// list allows no cross-origin requests.
 	AllowedOrigins []string
 	// AllowCredentials lets browsers send cookies and HTTP authentication to
 	// the allowed origins.
