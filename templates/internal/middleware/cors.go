@@ -3,6 +3,7 @@ package middleware
 import (
 	"net/http"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/rs/cors"
@@ -11,10 +12,10 @@ import (
 // CORSOptions sets which browser origins may call the API.
 type CORSOptions struct {
 	// AllowedOrigins lists origins such as https://app.example.com, compared
-	// without regard to case. "*" allows every origin, and only without
-	// AllowCredentials. Any other entry must not contain '*', because rs/cors
-	// would read it as a pattern; config.Load rejects such entries. An empty
-	// list allows no cross-origin requests.
+	// without regard to case. "*" allows every origin. rs/cors reads an
+	// entry with '*' inside, such as https://*.example.com, as a pattern, and
+	// config.Load rejects such entries. An empty list allows no cross-origin
+	// requests.
 	AllowedOrigins []string
 	// AllowCredentials lets browsers send cookies and HTTP authentication to
 	// the allowed origins.
@@ -41,20 +42,27 @@ type CORSOptions struct {
 // every cross-origin read and preflight requests reach next as plain OPTIONS
 // requests. rs/cors would treat an empty list as allowing every origin.
 //
-// With "*" in AllowedOrigins, CORS never sends
+// When any entry of AllowedOrigins contains '*', CORS never sends
 // Access-Control-Allow-Credentials, so credentialed responses are never
-// readable by every site. config.Load rejects that combination of settings.
+// readable by every site. config.Load rejects such settings anyway.
 func CORS(opts CORSOptions) func(http.Handler) http.Handler {
 	if len(opts.AllowedOrigins) == 0 {
 		return func(next http.Handler) http.Handler { return next }
 	}
 	policy := cors.New(cors.Options{
 		AllowedOrigins:   opts.AllowedOrigins,
-		AllowCredentials: opts.AllowCredentials && !slices.Contains(opts.AllowedOrigins, "*"),
+		AllowCredentials: opts.AllowCredentials && !slices.ContainsFunc(opts.AllowedOrigins, isPattern),
 		AllowedMethods:   opts.AllowedMethods,
 		AllowedHeaders:   opts.AllowedHeaders,
 		ExposedHeaders:   opts.ExposedHeaders,
 		MaxAge:           int(opts.MaxAge.Seconds()),
 	})
 	return policy.Handler
+}
+
+// isPattern reports whether rs/cors reads origin as matching more than one
+// origin: "*" itself, or an entry with '*' inside such as
+// https://*.example.com.
+func isPattern(origin string) bool {
+	return strings.Contains(origin, "*")
 }

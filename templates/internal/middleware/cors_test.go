@@ -121,6 +121,7 @@ func TestCORSSimpleRequest(t *testing.T) {
 		{name: "no list", origins: nil, origin: "https://app.example.com"},
 		{name: "wildcard", origins: []string{"*"}, origin: "https://any.example", wantOrigin: "*", wantVary: "Origin"},
 		{name: "wildcard never with credentials", origins: []string{"*"}, credentials: true, origin: "https://any.example", wantOrigin: "*", wantVary: "Origin"},
+		{name: "pattern never with credentials", origins: []string{"https://*.example.com"}, credentials: true, origin: "https://a.example.com", wantOrigin: "https://a.example.com", wantVary: "Origin"},
 		{name: "same-origin request", origins: []string{"https://app.example.com"}, origin: "", wantVary: "Origin"},
 	}
 
