@@ -151,6 +151,7 @@ func testOptions() api.Options {
 		RequestTimeout:   5 * time.Second,
 		PageLimitDefault: 2,
 		PageLimitMax:     3,
+		AccessLog:        true,
 	}
 }
 

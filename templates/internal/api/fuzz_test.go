@@ -44,6 +44,7 @@ func FuzzCreateUser(f *testing.F) {
 		RequestTimeout:   5 * time.Second,
 		PageLimitDefault: 2,
 		PageLimitMax:     3,
+		AccessLog:        true,
 	})
 	wantStatuses := []int{
 		http.StatusCreated,
@@ -98,6 +99,7 @@ func benchmarkServer(b *testing.B, seed int) http.Handler {
 		RequestTimeout:   10 * time.Second,
 		PageLimitDefault: 20,
 		PageLimitMax:     100,
+		AccessLog:        true,
 		RateLimitRPS:     1e9,
 		RateLimitBurst:   1e9,
 	})

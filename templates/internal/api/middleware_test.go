@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -140,6 +141,33 @@ func TestServerRequestTimeout(t *testing.T) {
 	}
 	if accessLogs != 1 {
 		t.Errorf("got %d access log lines, want 1: %s", accessLogs, ts.logs.String())
+	}
+}
+
+func TestServerAccessLogSwitch(t *testing.T) {
+	for _, enabled := range []bool{true, false} {
+		t.Run(fmt.Sprintf("AccessLog=%t", enabled), func(t *testing.T) {
+			opts := testOptions()
+			opts.AccessLog = enabled
+			ts := newTestServerWith(t, opts)
+
+			ts.do(t, "GET", "/v1/users/1", "")
+			ts.do(t, "GET", "/nowhere", "")
+
+			var accessLogs int
+			for _, entry := range logEntries(t, ts) {
+				if entry["msg"] == "http request" {
+					accessLogs++
+				}
+			}
+			want := 0
+			if enabled {
+				want = 2
+			}
+			if accessLogs != want {
+				t.Errorf("got %d access log lines, want %d: %s", accessLogs, want, ts.logs.String())
+			}
+		})
 	}
 }
 

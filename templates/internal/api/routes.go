@@ -41,6 +41,10 @@ var probePaths = []string{"/healthz", "/readyz"}
 // withMiddleware wraps the mux in the middleware that every request passes,
 // outermost first.
 func withMiddleware(mux http.Handler, logger *slog.Logger, opts Options, methods []string) http.Handler {
+	accessLog := func(next http.Handler) http.Handler { return next }
+	if opts.AccessLog {
+		accessLog = middleware.AccessLog(logger)
+	}
 	chain := []func(http.Handler) http.Handler{
 		// Every later step, log line and response has the request ID.
 		middleware.RequestID,
@@ -48,7 +52,7 @@ func withMiddleware(mux http.Handler, logger *slog.Logger, opts Options, methods
 		middleware.SecurityHeaders,
 		// Logs the status that the client gets, including the preflight,
 		// 429, 413 and 503 responses of the middleware below.
-		middleware.AccessLog(logger),
+		accessLog,
 		// Before the rate limit, so that a 429 response carries the CORS
 		// headers a browser needs to let the page read it. CORS responds
 		// to preflight requests itself, so they never reach the rate limit.

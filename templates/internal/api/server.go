@@ -22,6 +22,8 @@ type Options struct {
 	PageLimitDefault int
 	// PageLimitMax caps ?limit=. Larger values are lowered to it.
 	PageLimitMax int
+	// AccessLog logs one line per request; see middleware.AccessLog.
+	AccessLog bool
 
 	// CORSAllowedOrigins and CORSAllowCredentials set the CORS policy; see
 	// middleware.CORSOptions.

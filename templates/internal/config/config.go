@@ -30,6 +30,9 @@ type Config struct {
 
 {% endif %}	LogLevel  string `env:"LOG_LEVEL" envDefault:"info"`
 	LogFormat string `env:"LOG_FORMAT" envDefault:"json"`
+	// AccessLog turns on one log line per request. A proxy or load balancer
+	// that logs every request already makes it redundant.
+	AccessLog bool `env:"ACCESS_LOG" envDefault:"true"`
 
 	// ShutdownDelay is how long the server keeps serving after a signal,
 	// with /readyz returning 503, before it closes its listener. A load

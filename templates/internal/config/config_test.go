@@ -41,6 +41,9 @@ func TestLoadDefaults(t *testing.T) {
 	if cfg.LogFormat != "json" {
 		t.Errorf("LogFormat = %q, want json", cfg.LogFormat)
 	}
+	if !cfg.AccessLog {
+		t.Error("AccessLog = false, want true")
+	}
 	if cfg.ShutdownDelay != 0 {
 		t.Errorf("ShutdownDelay = %s, want 0", cfg.ShutdownDelay)
 	}
@@ -265,6 +268,7 @@ func TestLoadInvalidValues(t *testing.T) {
 			want: []string{"CORS_ALLOW_CREDENTIALS"},
 		},
 		{name: "credentials not a bool", env: map[string]string{"CORS_ALLOW_CREDENTIALS": "yes please"}, want: []string{"CORS_ALLOW_CREDENTIALS"}},
+		{name: "access log not a bool", env: map[string]string{"ACCESS_LOG": "sometimes"}, want: []string{"ACCESS_LOG"}},
 		{name: "negative rate", env: map[string]string{"RATE_LIMIT_RPS": "-1"}, want: []string{"RATE_LIMIT_RPS"}},
 		{name: "rate not a number", env: map[string]string{"RATE_LIMIT_RPS": "NaN"}, want: []string{"RATE_LIMIT_RPS"}},
 		{name: "infinite rate", env: map[string]string{"RATE_LIMIT_RPS": "+Inf"}, want: []string{"RATE_LIMIT_RPS"}},
