@@ -145,7 +145,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", cfg.Addr(), err)
 	}
-	logger.Info("server started", slog.String("addr", listener.Addr().String()))
+	logger.Info("server started", slog.String("addr", listener.Addr().String()),
+		slog.Bool("access_log", cfg.AccessLog))
 
 	stop := shutdownPolicy{delay: cfg.ShutdownDelay, timeout: cfg.ShutdownTimeout, logger: logger}
 	if err := serve(ctx, srv, listener, &ready, stop); err != nil {

@@ -118,8 +118,7 @@ func Load(getenv func(string) string) (Config, error) {
 			}
 			key := envKey(parseErr.Name)
 			failed[key] = true
-			problems = append(problems, fmt.Sprintf(
-				"%s: invalid %s value %q", key, parseErr.Type, environment[key]))
+			problems = append(problems, parseProblem(key, parseErr.Type, environment[key]))
 		}
 	}
 
@@ -140,6 +139,15 @@ func Load(getenv func(string) string) (Config, error) {
 	// validate has checked every entry.
 	cfg.TrustedProxies, _ = parsePrefixes(cfg.TrustedProxiesList)
 	return cfg, nil
+}
+
+// parseProblem describes a value that caarlos0/env could not convert to the
+// type of the field behind key, naming the accepted values for a bool.
+func parseProblem(key string, typ reflect.Type, value string) string {
+	if typ.Kind() == reflect.Bool {
+		return fmt.Sprintf("%s: must be true or false, got %q", key, value)
+	}
+	return fmt.Sprintf("%s: invalid %s value %q", key, typ, value)
 }
 
 // trimAll trims every entry of a comma-separated list and drops empty ones,

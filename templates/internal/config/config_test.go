@@ -316,13 +316,21 @@ func TestLoadInvalidValues(t *testing.T) {
 }
 
 func TestErrorMessageNamesValue(t *testing.T) {
-	_, err := config.Load(mapGetenv(map[string]string{"PORT": "http"}))
-	if err == nil {
-		t.Fatal("Load returned no error")
+	tests := []struct {
+		key, value, want string
+	}{
+		{key: "PORT", value: "http", want: `invalid configuration: PORT: invalid int value "http"`},
+		{key: "ACCESS_LOG", value: "sometimes", want: `invalid configuration: ACCESS_LOG: must be true or false, got "sometimes"`},
 	}
-
-	want := `invalid configuration: PORT: invalid int value "http"`
-	if err.Error() != want {
-		t.Errorf("Error() = %q, want %q", err.Error(), want)
+	for _, tt := range tests {
+		t.Run(tt.key, func(t *testing.T) {
+			_, err := config.Load(mapGetenv(map[string]string{tt.key: tt.value}))
+			if err == nil {
+				t.Fatal("Load returned no error")
+			}
+			if err.Error() != tt.want {
+				t.Errorf("Error() = %q, want %q", err.Error(), tt.want)
+			}
+		})
 	}
 }
