@@ -37,7 +37,7 @@ func sampleCPU(pid int) (cpuSample, error) {
 	for _, f := range fields[11:13] {
 		n, err := strconv.ParseInt(f, 10, 64)
 		if err != nil {
-			return cpuSample{}, fmt.Errorf("/proc/%d/stat: %w", pid, err)
+			return cpuSample{}, fmt.Errorf("parse /proc/%d/stat: %w", pid, err)
 		}
 		ticks += n
 	}

@@ -63,8 +63,8 @@ func run(cfg config) error {
 	all := slices.DeleteFunc(scenarios(cfg.seed, tag), func(s scenario) bool {
 		return !strings.Contains(s.name, cfg.only)
 	})
-	// Checked before the servers start, because seeding fills the databases
-	// and a second run on them would fail with duplicate emails.
+	// The filter is checked before the servers start, because seeding fills
+	// the databases and a second run on them would fail with duplicate emails.
 	if len(all) == 0 {
 		return fmt.Errorf("no request name contains %q; the names are %s", cfg.only, strings.Join(scenarioNames(), ", "))
 	}

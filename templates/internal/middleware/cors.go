@@ -44,7 +44,8 @@ type CORSOptions struct {
 //
 // When any entry of AllowedOrigins contains '*', CORS never sends
 // Access-Control-Allow-Credentials, so credentialed responses are never
-// readable by every site. config.Load rejects such settings anyway.
+// readable by every site. config.Load rejects patterns, and "*" together
+// with credentials.
 func CORS(opts CORSOptions) func(http.Handler) http.Handler {
 	if len(opts.AllowedOrigins) == 0 {
 		return func(next http.Handler) http.Handler { return next }
