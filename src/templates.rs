@@ -135,6 +135,8 @@ built_in_templates! {
     InternalConfigConfigGo = "internal/config/config.go";
     InternalConfigConfigTestGo = "internal/config/config_test.go";
     InternalConfigValidateGo = "internal/config/validate.go";
+    InternalLoggingWriterGo = "internal/logging/writer.go";
+    InternalLoggingWriterTestGo = "internal/logging/writer_test.go";
     InternalMiddlewareAccesslogGo = "internal/middleware/accesslog.go";
     InternalMiddlewareAccesslogInternalTestGo = "internal/middleware/accesslog_internal_test.go";
     InternalMiddlewareBodylimitGo = "internal/middleware/bodylimit.go";

@@ -578,7 +578,7 @@ fn unusual_bodies() -> Vec<(&'static str, Vec<u8>)> {
 #[test]
 fn malformed_json_gets_400() {
     let work = TempDir::new().unwrap();
-    let server = start_sqlite(&work, &[]);
+    let mut server = start_sqlite(&work, &[]);
     let addr = server.addr;
     let id = create_user(addr, "existing@example.com");
     let other_id = create_user(addr, "other@example.com");
@@ -616,6 +616,10 @@ fn malformed_json_gets_400() {
     let response = raw_http::send(addr, "GET", &format!("/v1/users/{id}"), b"").unwrap();
     assert_eq!(response.status, 200, "{response:?}");
     assert_eq!(response.json()["email"], "existing@example.com");
+    // The server writes the access log in batches, so it is read after a graceful stop, which writes every line.
+    server.send_sigterm();
+    let status = server.wait_for_exit(Duration::from_secs(10));
+    assert_eq!(status.and_then(|s| s.code()), Some(0), "{}", server.logs());
     assert!(
         !server.full_log().contains(r#""status":500"#),
         "the server answered 500\n{}",

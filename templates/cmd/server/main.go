@@ -30,6 +30,7 @@ import (
 
 	"{{ module_path }}/internal/api"
 	"{{ module_path }}/internal/config"
+	"{{ module_path }}/internal/logging"
 	"{{ module_path }}/internal/middleware"
 	"{{ module_path }}/internal/repository"
 	"{{ module_path }}/internal/service"
@@ -80,7 +81,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err := checkArgs(args); err != nil {
 		return err
 	}
-	logger := newLogger(stderr, cfg)
+	logOutput := logging.NewWriter(stderr, cfg.LogFlushInterval)
+	// Deferred first, so that it runs last: it writes out the lines that
+	// the later deferred calls log, also when run fails.
+	defer func() { _ = logOutput.Close() }()
+	logger := newLogger(logOutput, cfg)
 {%- if database != "none" %}
 
 	db, err := repository.Open(ctx, cfg.DatabaseURL, repository.PoolConfig{
@@ -213,14 +218,15 @@ func checkArgs(args []string) error {
 {%- endif %}
 
 // newLogger returns the logger of the whole service. Lines logged with a
-// request's context carry its request ID.
-func newLogger(w io.Writer, cfg config.Config) *slog.Logger {
+// request's context carry its request ID. Lines at warn level and above are
+// written at once, the others within LOG_FLUSH_INTERVAL.
+func newLogger(w *logging.Writer, cfg config.Config) *slog.Logger {
 	opts := &slog.HandlerOptions{Level: cfg.SlogLevel()}
 	var handler slog.Handler = slog.NewJSONHandler(w, opts)
 	if cfg.LogFormat == "text" {
 		handler = slog.NewTextHandler(w, opts)
 	}
-	return slog.New(middleware.LogHandler(handler))
+	return slog.New(middleware.LogHandler(logging.FlushOnWarn(handler, w)))
 }
 
 {% if database == "none" -%}

@@ -33,6 +33,10 @@ type Config struct {
 	// AccessLog turns on one log line per request. A proxy or load balancer
 	// that logs every request already makes it redundant.
 	AccessLog bool `env:"ACCESS_LOG" envDefault:"true"`
+	// LogFlushInterval is the longest time a log line below warn level is
+	// held in memory before it is written; see logging.Writer. Zero writes
+	// every line at once.
+	LogFlushInterval time.Duration `env:"LOG_FLUSH_INTERVAL" envDefault:"100ms"`
 
 	// ShutdownDelay is how long the server keeps serving after a signal,
 	// with /readyz returning 503, before it closes its listener. A load

@@ -44,6 +44,9 @@ func TestLoadDefaults(t *testing.T) {
 	if !cfg.AccessLog {
 		t.Error("AccessLog = false, want true")
 	}
+	if cfg.LogFlushInterval != 100*time.Millisecond {
+		t.Errorf("LogFlushInterval = %s, want 100ms", cfg.LogFlushInterval)
+	}
 	if cfg.ShutdownDelay != 0 {
 		t.Errorf("ShutdownDelay = %s, want 0", cfg.ShutdownDelay)
 	}
@@ -177,8 +180,13 @@ func TestLoadValidValues(t *testing.T) {
 		},
 		{
 			name: "durations",
-			env:  map[string]string{"SHUTDOWN_TIMEOUT": "2s", "HTTP_IDLE_TIMEOUT": "1m30s", "SHUTDOWN_DELAY": "5s"},
+			env: map[string]string{
+				"SHUTDOWN_TIMEOUT": "2s", "HTTP_IDLE_TIMEOUT": "1m30s", "SHUTDOWN_DELAY": "5s", "LOG_FLUSH_INTERVAL": "0s",
+			},
 			check: func(t *testing.T, cfg config.Config) {
+				if cfg.LogFlushInterval != 0 {
+					t.Errorf("LogFlushInterval = %s, want 0", cfg.LogFlushInterval)
+				}
 				if cfg.ShutdownTimeout != 2*time.Second {
 					t.Errorf("ShutdownTimeout = %s, want 2s", cfg.ShutdownTimeout)
 				}
@@ -239,6 +247,7 @@ func TestLoadInvalidValues(t *testing.T) {
 		{name: "duration without unit", env: map[string]string{"SHUTDOWN_TIMEOUT": "10"}, want: []string{"SHUTDOWN_TIMEOUT"}},
 		{name: "negative duration", env: map[string]string{"HTTP_READ_TIMEOUT": "-1s"}, want: []string{"HTTP_READ_TIMEOUT"}},
 		{name: "negative shutdown delay", env: map[string]string{"SHUTDOWN_DELAY": "-1s"}, want: []string{"SHUTDOWN_DELAY"}},
+		{name: "negative log flush interval", env: map[string]string{"LOG_FLUSH_INTERVAL": "-100ms"}, want: []string{"LOG_FLUSH_INTERVAL"}},
 {%- if database != "none" %}
 		{name: "zero open connections", env: map[string]string{"DB_MAX_OPEN_CONNS": "0"}, want: []string{"DB_MAX_OPEN_CONNS"}},
 		{

@@ -61,6 +61,9 @@ func (c Config) validate() []problem {
 	if c.ShutdownDelay < 0 {
 		add("SHUTDOWN_DELAY", fmt.Sprintf("must not be negative, got %s", c.ShutdownDelay))
 	}
+	if c.LogFlushInterval < 0 {
+		add("LOG_FLUSH_INTERVAL", fmt.Sprintf("must not be negative, got %s", c.LogFlushInterval))
+	}
 {% if database != "none" %}
 	if c.DBMaxOpenConns < 1 {
 		add("DB_MAX_OPEN_CONNS", fmt.Sprintf("must be at least 1, got %d", c.DBMaxOpenConns))
