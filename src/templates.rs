@@ -153,6 +153,8 @@ built_in_templates! {
     InternalMiddlewareRatelimitTestGo = "internal/middleware/ratelimit_test.go";
     InternalMiddlewareRecoverGo = "internal/middleware/recover.go";
     InternalMiddlewareRequestidGo = "internal/middleware/requestid.go";
+    InternalMiddlewareResponsewriterGo = "internal/middleware/responsewriter.go";
+    InternalMiddlewareResponsewriterInternalTestGo = "internal/middleware/responsewriter_internal_test.go";
     InternalMiddlewareSecurityheadersGo = "internal/middleware/securityheaders.go";
     InternalMiddlewareTimeoutGo = "internal/middleware/timeout.go";
     InternalMiddlewareTimeoutTestGo = "internal/middleware/timeout_test.go";

@@ -19,16 +19,15 @@ func AccessLog(logger *slog.Logger) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			start := time.Now()
-			rec := &statusRecorder{ResponseWriter: w}
+			tw := track(w)
 			// Deferred, so that a response aborted with a panic of
 			// http.ErrAbortHandler, as Recover does after a late panic, is
 			// logged too.
 			defer func() {
-				status := rec.statusCode(r)
-				logAccess(logger.Handler(), r, status, rec.bytes, start)
+				logAccess(logger.Handler(), r, loggedStatus(tw, r), tw.bytes, start)
 			}()
 
-			next.ServeHTTP(rec, r)
+			next.ServeHTTP(tw, r)
 		})
 	}
 }
@@ -59,49 +58,18 @@ func logAccess(handler slog.Handler, r *http.Request, status int, bytes int64, s
 	_ = handler.Handle(ctx, record)
 }
 
-// statusRecorder records the status code and body size that a handler
-// writes.
-type statusRecorder struct {
-	http.ResponseWriter
-	status int
-	bytes  int64
-}
-
-func (r *statusRecorder) WriteHeader(status int) {
-	// 1xx responses are informational, so the final status comes later.
-	if r.status == 0 && status >= 200 {
-		r.status = status
-	}
-	r.ResponseWriter.WriteHeader(status)
-}
-
-func (r *statusRecorder) Write(b []byte) (int, error) {
-	if r.status == 0 {
-		r.status = http.StatusOK
-	}
-	n, err := r.ResponseWriter.Write(b)
-	r.bytes += int64(n)
-	return n, err
-}
-
-// Unwrap lets http.ResponseController reach the underlying writer, for
-// example to flush.
-func (r *statusRecorder) Unwrap() http.ResponseWriter {
-	return r.ResponseWriter
-}
-
 // StatusClientClosedRequest is the status that the access log records for a
 // request whose client went away before any response was written, as nginx
 // logs it. It is never sent.
 const StatusClientClosedRequest = 499
 
-// statusCode returns the written status. When the handler wrote nothing it
-// returns StatusClientClosedRequest if the client of req has gone away, and
-// otherwise 200, because net/http then sends 200.
-func (r *statusRecorder) statusCode(req *http.Request) int {
+// loggedStatus returns the status written to tw. When the handler wrote
+// nothing it returns StatusClientClosedRequest if the client of req has gone
+// away, and otherwise 200, because net/http then sends 200.
+func loggedStatus(tw *trackingWriter, req *http.Request) int {
 	switch {
-	case r.status != 0:
-		return r.status
+	case tw.status != 0:
+		return tw.status
 	case req.Context().Err() != nil:
 		return StatusClientClosedRequest
 	default:

@@ -28,7 +28,7 @@ func TestAccessLevel(t *testing.T) {
 	}
 }
 
-func TestStatusCode(t *testing.T) {
+func TestLoggedStatus(t *testing.T) {
 	clientGone, cancel := context.WithCancel(context.Background())
 	cancel()
 	tests := []struct {
@@ -45,11 +45,11 @@ func TestStatusCode(t *testing.T) {
 
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			rec := &statusRecorder{ResponseWriter: httptest.NewRecorder(), status: tt.written}
+			tw := &trackingWriter{ResponseWriter: httptest.NewRecorder(), status: tt.written}
 			req := httptest.NewRequest(http.MethodGet, "/", nil).WithContext(tt.ctx)
 
-			if got := rec.statusCode(req); got != tt.want {
-				t.Errorf("statusCode = %d, want %d", got, tt.want)
+			if got := loggedStatus(tw, req); got != tt.want {
+				t.Errorf("loggedStatus = %d, want %d", got, tt.want)
 			}
 		})
 	}

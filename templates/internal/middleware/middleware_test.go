@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"{{ module_path }}/internal/middleware"
 )
@@ -133,6 +134,25 @@ func TestAccessLog(t *testing.T) {
 			wantStatus: 200,
 			wantBytes:  0,
 		},
+		{
+			name: "informational status first",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				w.WriteHeader(http.StatusEarlyHints)
+				w.WriteHeader(http.StatusAccepted)
+			},
+			wantStatus: 202,
+			wantBytes:  0,
+		},
+		{
+			name: "flush without status",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				if err := http.NewResponseController(w).Flush(); err != nil {
+					t.Errorf("Flush: %v", err)
+				}
+			},
+			wantStatus: 200,
+			wantBytes:  0,
+		},
 	}
 
 	for _, tt := range tests {
@@ -173,6 +193,73 @@ func TestAccessLog(t *testing.T) {
 				t.Errorf("log line contains the body or query: %s", buf.String())
 			}
 		})
+	}
+}
+
+// chain wraps handler in the middleware that share one response writer, in
+// the order of the api package.
+func chain(logger *slog.Logger, handler http.Handler) http.Handler {
+	return middleware.AccessLog(logger)(middleware.Timeout(time.Second)(middleware.Recover(logger)(handler)))
+}
+
+func TestChainStreams(t *testing.T) {
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&buf, nil))
+	handler := chain(logger, http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		flusher, ok := w.(http.Flusher)
+		if !ok {
+			t.Fatal("the ResponseWriter does not implement http.Flusher")
+		}
+		_, _ = w.Write([]byte("part 1,"))
+		flusher.Flush()
+		_, _ = w.Write([]byte("part 2"))
+	}))
+	rec := httptest.NewRecorder()
+
+	handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/stream", nil))
+
+	if !rec.Flushed {
+		t.Error("the response was not flushed")
+	}
+	if got := rec.Body.String(); got != "part 1,part 2" {
+		t.Errorf("body = %q, want both parts", got)
+	}
+	lines := decodeLogLines(t, &buf)
+	if len(lines) != 1 {
+		t.Fatalf("got %d log lines, want 1: %s", len(lines), buf.String())
+	}
+	if lines[0]["status"] != 200.0 {
+		t.Errorf("log status = %v, want 200", lines[0]["status"])
+	}
+	if lines[0]["bytes"] != 13.0 {
+		t.Errorf("log bytes = %v, want 13", lines[0]["bytes"])
+	}
+}
+
+func TestChainLogsPanicAs500(t *testing.T) {
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&buf, nil))
+	handler := chain(logger, http.HandlerFunc(func(http.ResponseWriter, *http.Request) {
+		panic("broken handler")
+	}))
+	rec := httptest.NewRecorder()
+
+	handler.ServeHTTP(rec, httptest.NewRequest(http.MethodGet, "/", nil))
+
+	if rec.Code != http.StatusInternalServerError {
+		t.Errorf("status = %d, want 500", rec.Code)
+	}
+	var access map[string]any
+	for _, line := range decodeLogLines(t, &buf) {
+		if line["msg"] == "http request" {
+			access = line
+		}
+	}
+	if access == nil {
+		t.Fatalf("no access log line: %s", buf.String())
+	}
+	if access["status"] != 500.0 {
+		t.Errorf("log status = %v, want 500", access["status"])
 	}
 }
 

@@ -16,7 +16,7 @@ import (
 func Recover(logger *slog.Logger) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-			tracker := &writeTracker{ResponseWriter: w}
+			tw := track(w)
 			defer func() {
 				v := recover()
 				if v == nil {
@@ -32,13 +32,13 @@ func Recover(logger *slog.Logger) func(http.Handler) http.Handler {
 					slog.String("method", r.Method),
 					slog.String("path", r.URL.Path),
 				)
-				if tracker.wrote {
+				if tw.started() {
 					panic(http.ErrAbortHandler)
 				}
-				writeProblem(w, http.StatusInternalServerError, InternalErrorDetail)
+				writeProblem(tw, http.StatusInternalServerError, InternalErrorDetail)
 			}()
 
-			next.ServeHTTP(tracker, r)
+			next.ServeHTTP(tw, r)
 		})
 	}
 }
@@ -47,26 +47,3 @@ func Recover(logger *slog.Logger) func(http.Handler) http.Handler {
 // response never contains the cause, which is logged with the request ID.
 const InternalErrorDetail = "The server failed to process the request. " +
 	"Quote the X-Request-ID response header when you report it."
-
-// writeTracker records whether the handler has started the response.
-type writeTracker struct {
-	http.ResponseWriter
-	wrote bool
-}
-
-func (t *writeTracker) WriteHeader(status int) {
-	// 1xx responses are informational and leave the final status open.
-	if status >= 200 {
-		t.wrote = true
-	}
-	t.ResponseWriter.WriteHeader(status)
-}
-
-func (t *writeTracker) Write(b []byte) (int, error) {
-	t.wrote = true
-	return t.ResponseWriter.Write(b)
-}
-
-func (t *writeTracker) Unwrap() http.ResponseWriter {
-	return t.ResponseWriter
-}

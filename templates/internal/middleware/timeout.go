@@ -1,11 +1,9 @@
 package middleware
 
 import (
-	"bufio"
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"time"
 )
@@ -41,66 +39,17 @@ func Timeout(d time.Duration) func(http.Handler) http.Handler {
 			ctx, cancel := context.WithTimeout(r.Context(), d)
 			defer cancel()
 			inner := r.WithContext(ctx)
-			tw := &timeoutWriter{ResponseWriter: w}
+			tw := track(w)
 
 			next.ServeHTTP(tw, inner)
 			r.Pattern = inner.Pattern
 
 			// When the client has gone away, ctx.Err() is context.Canceled
 			// and no response is written, because the client no longer reads it.
-			if !tw.wrote && errors.Is(ctx.Err(), context.DeadlineExceeded) {
-				writeProblem(w, http.StatusServiceUnavailable,
+			if !tw.started() && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				writeProblem(tw, http.StatusServiceUnavailable,
 					fmt.Sprintf("The server did not finish the request within %s. Retry later.", d))
 			}
 		})
 	}
-}
-
-// timeoutWriter records whether the handler has started the response, so
-// that Timeout writes its 503 only into an unstarted one.
-type timeoutWriter struct {
-	http.ResponseWriter
-	wrote bool
-}
-
-func (tw *timeoutWriter) WriteHeader(status int) {
-	// 1xx responses are informational and leave the final status open.
-	if status >= 200 {
-		tw.wrote = true
-	}
-	tw.ResponseWriter.WriteHeader(status)
-}
-
-func (tw *timeoutWriter) Write(b []byte) (int, error) {
-	tw.wrote = true
-	return tw.ResponseWriter.Write(b)
-}
-
-// Unwrap lets http.ResponseController reach the underlying writer for the
-// methods that timeoutWriter does not define, such as SetWriteDeadline.
-func (tw *timeoutWriter) Unwrap() http.ResponseWriter {
-	return tw.ResponseWriter
-}
-
-// FlushError flushes the underlying writer. A flush sends the headers, so it
-// starts the response. http.ResponseController.Flush calls this method.
-func (tw *timeoutWriter) FlushError() error {
-	tw.wrote = true
-	return http.NewResponseController(tw.ResponseWriter).Flush()
-}
-
-// Flush implements http.Flusher for handlers that assert it. It drops the
-// error, as the http.Flusher interface requires.
-func (tw *timeoutWriter) Flush() {
-	_ = tw.FlushError()
-}
-
-// Hijack takes over the connection, after which Timeout must not write.
-// http.ResponseController.Hijack calls this method.
-func (tw *timeoutWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
-	conn, rw, err := http.NewResponseController(tw.ResponseWriter).Hijack()
-	if err == nil {
-		tw.wrote = true
-	}
-	return conn, rw, err
 }
