@@ -82,9 +82,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return err
 	}
 	logOutput := logging.NewWriter(stderr, cfg.LogFlushInterval)
-	// Deferred first, so that it runs last: it writes out the lines that
-	// the later deferred calls log, also when run fails.
+	// Deferred first, so that it runs last: it writes the lines that the
+	// later deferred calls log, also when run fails.
 	defer func() { _ = logOutput.Close() }()
+	// From the first signal on, every line is written at once, because a
+	// second signal ends the process without running deferred calls.
+	stopBuffering := context.AfterFunc(ctx, func() { _ = logOutput.Close() })
+	defer stopBuffering()
 	logger := newLogger(logOutput, cfg)
 {%- if database != "none" %}
 

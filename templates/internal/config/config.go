@@ -34,8 +34,8 @@ type Config struct {
 	// that logs every request already makes it redundant.
 	AccessLog bool `env:"ACCESS_LOG" envDefault:"true"`
 	// LogFlushInterval is the longest time a log line below warn level is
-	// held in memory before it is written; see logging.Writer. Zero writes
-	// every line at once.
+	// buffered before it is written, at most a minute; see logging.Writer.
+	// Zero writes every line at once.
 	LogFlushInterval time.Duration `env:"LOG_FLUSH_INTERVAL" envDefault:"100ms"`
 
 	// ShutdownDelay is how long the server keeps serving after a signal,

@@ -248,6 +248,7 @@ func TestLoadInvalidValues(t *testing.T) {
 		{name: "negative duration", env: map[string]string{"HTTP_READ_TIMEOUT": "-1s"}, want: []string{"HTTP_READ_TIMEOUT"}},
 		{name: "negative shutdown delay", env: map[string]string{"SHUTDOWN_DELAY": "-1s"}, want: []string{"SHUTDOWN_DELAY"}},
 		{name: "negative log flush interval", env: map[string]string{"LOG_FLUSH_INTERVAL": "-100ms"}, want: []string{"LOG_FLUSH_INTERVAL"}},
+		{name: "log flush interval over a minute", env: map[string]string{"LOG_FLUSH_INTERVAL": "61s"}, want: []string{"LOG_FLUSH_INTERVAL"}},
 {%- if database != "none" %}
 		{name: "zero open connections", env: map[string]string{"DB_MAX_OPEN_CONNS": "0"}, want: []string{"DB_MAX_OPEN_CONNS"}},
 		{

@@ -9,6 +9,10 @@ import (
 	"time"
 )
 
+// maxLogFlushInterval bounds LOG_FLUSH_INTERVAL, so that a quiet server's
+// log lines, such as "server started", never wait for long.
+const maxLogFlushInterval = time.Minute
+
 type problem struct {
 	key     string
 	message string
@@ -61,8 +65,8 @@ func (c Config) validate() []problem {
 	if c.ShutdownDelay < 0 {
 		add("SHUTDOWN_DELAY", fmt.Sprintf("must not be negative, got %s", c.ShutdownDelay))
 	}
-	if c.LogFlushInterval < 0 {
-		add("LOG_FLUSH_INTERVAL", fmt.Sprintf("must not be negative, got %s", c.LogFlushInterval))
+	if c.LogFlushInterval < 0 || c.LogFlushInterval > maxLogFlushInterval {
+		add("LOG_FLUSH_INTERVAL", fmt.Sprintf("must be between 0 and %s, got %s", maxLogFlushInterval, c.LogFlushInterval))
 	}
 {% if database != "none" %}
 	if c.DBMaxOpenConns < 1 {

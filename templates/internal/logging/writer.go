@@ -5,6 +5,7 @@ package logging
 import (
 	"bufio"
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"sync"
@@ -12,8 +13,11 @@ import (
 )
 
 // bufferSize is the maximum size of the log output that a Writer buffers.
-// A line that does not fit first sends the buffered lines to the output.
-const bufferSize = 64 << 10
+// It is PIPE_BUF on Linux, the largest write that the kernel keeps in one
+// piece on a pipe. Several processes that share one stderr pipe, as under a
+// container runtime or a shell, therefore never split each other's lines,
+// as with a write per line.
+const bufferSize = 4096
 
 // Writer buffers log lines in memory and writes them to its output in
 // batches: when the buffer is full, at most one flush interval after the
@@ -22,11 +26,14 @@ const bufferSize = 64 << 10
 // once.
 //
 // Each Write must be one whole log line, as slog handlers write them. Lines
-// are written out whole and in order.
+// reach the output whole and in order. Each write to the output is either
+// whole lines of at most bufferSize bytes together or one longer line.
 //
 // Buffered lines are lost if the process ends without Close, for example on
-// a fatal runtime error, an unrecovered panic outside the main goroutine or
-// SIGKILL. That is at most one flush interval of lines below warn level.
+// SIGKILL, SIGHUP or SIGQUIT, a fatal runtime error or an unrecovered panic
+// outside the main goroutine. That is at most bufferSize bytes of lines
+// written within the last flush interval, and with FlushOnWarn none at warn
+// level or above.
 type Writer struct {
 	interval time.Duration
 	out      io.Writer
@@ -42,15 +49,20 @@ type Writer struct {
 // most interval. With an interval of zero or less it writes every line at
 // once.
 func NewWriter(out io.Writer, interval time.Duration) *Writer {
-	return &Writer{interval: interval, out: out, buf: bufio.NewWriterSize(out, bufferSize)}
+	w := &Writer{interval: interval, out: out}
+	if interval > 0 {
+		w.buf = bufio.NewWriterSize(out, bufferSize)
+	}
+	return w
 }
 
-// Write buffers p, which must be one log line, for writing later. It is safe
-// for concurrent use.
+// Write buffers p, which must be one log line, for writing later. It writes
+// p at once when the Writer has no interval or is closed, and when p is
+// longer than the buffer. It is safe for concurrent use.
 func (w *Writer) Write(p []byte) (int, error) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.interval <= 0 || w.closed {
+	if w.buf == nil || w.closed {
 		return w.out.Write(p)
 	}
 	// Writing the buffered lines first keeps p in one piece, because bufio
@@ -81,6 +93,9 @@ func (w *Writer) Write(p []byte) (int, error) {
 func (w *Writer) Flush() error {
 	w.mu.Lock()
 	defer w.mu.Unlock()
+	if w.buf == nil {
+		return nil
+	}
 	return w.flushLocked()
 }
 
@@ -93,6 +108,9 @@ func (w *Writer) Close() error {
 	w.closed = true
 	if w.timer != nil {
 		w.timer.Stop()
+	}
+	if w.buf == nil {
+		return nil
 	}
 	return w.flushLocked()
 }
@@ -139,9 +157,7 @@ func (h flushHandler) Enabled(ctx context.Context, level slog.Level) bool {
 func (h flushHandler) Handle(ctx context.Context, record slog.Record) error {
 	err := h.next.Handle(ctx, record)
 	if record.Level >= slog.LevelWarn {
-		if flushErr := h.w.Flush(); err == nil {
-			err = flushErr
-		}
+		err = errors.Join(err, h.w.Flush())
 	}
 	return err
 }

@@ -1,6 +1,7 @@
 package logging
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -32,6 +33,13 @@ func (o *output) String() string {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	return strings.Join(o.writes, "")
+}
+
+// all returns the bytes of each Write call.
+func (o *output) all() []string {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return append([]string(nil), o.writes...)
 }
 
 func (o *output) calls() int {
@@ -133,13 +141,14 @@ func TestWriterWritesAtOnce(t *testing.T) {
 			name:     "full buffer",
 			interval: time.Hour,
 			write: func(w *Writer) {
-				line := strings.Repeat("x", bufferSize/2) + "\n"
+				line := strings.Repeat("x", bufferSize/2-1) + "\n"
 				for range 3 {
 					_, _ = w.Write([]byte(line))
 				}
 			},
-			// The third line does not fit, so the first two are written.
-			want: strings.Repeat(strings.Repeat("x", bufferSize/2)+"\n", 2),
+			// Two lines fill the buffer. The third does not fit, so the
+			// first two are written.
+			want: strings.Repeat(strings.Repeat("x", bufferSize/2-1)+"\n", 2),
 		},
 	}
 	for _, tt := range tests {
@@ -167,15 +176,75 @@ func TestWriterKeepsLinesWhole(t *testing.T) {
 	_, _ = w.Write([]byte(long))
 	_ = w.Close()
 
+	writes := out.all()
 	want := []string{short, long}
-	if len(out.writes) != len(want) {
-		t.Fatalf("output got %d writes, want %d: the held line, then the long line whole", len(out.writes), len(want))
+	if len(writes) != len(want) {
+		t.Fatalf("output got %d writes, want %d: the buffered line, then the long line whole", len(writes), len(want))
 	}
 	for i := range want {
-		if out.writes[i] != want[i] {
-			t.Errorf("write %d has %d bytes, want %d", i, len(out.writes[i]), len(want[i]))
+		if writes[i] != want[i] {
+			t.Errorf("write %d has %d bytes, want %d", i, len(writes[i]), len(want[i]))
 		}
 	}
+}
+
+func TestWriterSplitsOnlyAtLineEnds(t *testing.T) {
+	out := &output{}
+	w := NewWriter(out, time.Hour)
+	line := strings.Repeat("l", 299) + "\n"
+
+	for range 100 {
+		_, _ = w.Write([]byte(line))
+	}
+	_ = w.Close()
+
+	for i, write := range out.all() {
+		if len(write) > bufferSize {
+			t.Errorf("write %d has %d bytes, want at most %d", i, len(write), bufferSize)
+		}
+		if len(write)%len(line) != 0 {
+			t.Errorf("write %d has %d bytes, want whole lines of %d", i, len(write), len(line))
+		}
+	}
+	if got, want := out.String(), strings.Repeat(line, 100); got != want {
+		t.Errorf("output has %d bytes, want %d", len(got), len(want))
+	}
+}
+
+func TestWriterFailedFlushBeforeLongLine(t *testing.T) {
+	out := &output{}
+	w := NewWriter(out, time.Hour)
+	broken := errors.New("disk full")
+
+	_, _ = w.Write([]byte("lost\n"))
+	out.fail(broken)
+	_, err := w.Write([]byte(strings.Repeat("x", bufferSize) + "\n"))
+	if !errors.Is(err, broken) {
+		t.Fatalf("Write = %v, want %v from writing the buffered line", err, broken)
+	}
+	out.fail(nil)
+	_, _ = w.Write([]byte("kept\n"))
+	if err := w.Close(); err != nil {
+		t.Fatalf("Close = %v, want nil once the output works again", err)
+	}
+
+	if got, want := out.String(), "kept\n"; got != want {
+		t.Errorf("output = %q, want %q", got, want)
+	}
+}
+
+func TestWriterTimerAfterFlush(t *testing.T) {
+	out := &output{}
+	w := NewWriter(out, 20*time.Millisecond)
+	defer func() { _ = w.Close() }()
+
+	_, _ = w.Write([]byte("first\n"))
+	if err := w.Flush(); err != nil {
+		t.Fatalf("Flush: %v", err)
+	}
+	_, _ = w.Write([]byte("second\n"))
+
+	waitFor(t, "the timed flush after Flush", func() bool { return out.String() == "first\nsecond\n" })
 }
 
 func TestWriterRecoversAfterOutputError(t *testing.T) {
@@ -221,10 +290,21 @@ func TestWriterConcurrentLinesStayWhole(t *testing.T) {
 	if len(got) != goroutines*lines {
 		t.Fatalf("output has %d lines, want %d", len(got), goroutines*lines)
 	}
+	// next holds the i that each goroutine's next line must carry, which
+	// also rules out duplicates.
+	next := make(map[int]int)
 	for _, line := range got {
-		if !strings.HasPrefix(line, "{") || !strings.HasSuffix(line, "}") {
-			t.Fatalf("line %q is not a whole JSON object", line)
+		var entry struct {
+			Goroutine int `json:"goroutine"`
+			I         int `json:"i"`
 		}
+		if err := json.Unmarshal([]byte(line), &entry); err != nil {
+			t.Fatalf("line %q is not a whole JSON object: %v", line, err)
+		}
+		if entry.I != next[entry.Goroutine] {
+			t.Fatalf("goroutine %d logged line %d, want %d", entry.Goroutine, entry.I, next[entry.Goroutine])
+		}
+		next[entry.Goroutine]++
 	}
 }
 
