@@ -9,8 +9,8 @@ import (
 	"time"
 )
 
-// maxLogFlushInterval bounds LOG_FLUSH_INTERVAL, so that a quiet server's
-// log lines, such as "server started", never wait for long.
+// maxLogFlushInterval bounds LOG_FLUSH_INTERVAL, so that on a quiet server
+// a line such as "server started" waits at most a minute to be written.
 const maxLogFlushInterval = time.Minute
 
 type problem struct {
