@@ -263,6 +263,42 @@ func TestChainLogsPanicAs500(t *testing.T) {
 	}
 }
 
+func TestChainLogsRouteOfAbortedResponse(t *testing.T) {
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&buf, nil))
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /stream", func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte("part 1"))
+		w.(http.Flusher).Flush()
+		panic("broken stream")
+	})
+	handler := chain(logger, mux)
+
+	func() {
+		// Recover aborts a started response with http.ErrAbortHandler,
+		// which net/http would catch.
+		defer func() {
+			if v := recover(); v != http.ErrAbortHandler {
+				t.Errorf("recovered %v, want http.ErrAbortHandler", v)
+			}
+		}()
+		handler.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/stream", nil))
+	}()
+
+	var access map[string]any
+	for _, line := range decodeLogLines(t, &buf) {
+		if line["msg"] == "http request" {
+			access = line
+		}
+	}
+	if access == nil {
+		t.Fatalf("no access log line: %s", buf.String())
+	}
+	if access["route"] != "GET /stream" {
+		t.Errorf("log route = %v, want GET /stream", access["route"])
+	}
+}
+
 func TestRecoverPanic(t *testing.T) {
 	var buf bytes.Buffer
 	logger := slog.New(middleware.LogHandler(slog.NewJSONHandler(&buf, nil)))

@@ -31,18 +31,20 @@ import (
 // through.
 //
 // The mux sets the route pattern on the request copy that carries the new
-// context. Timeout copies it back to r when next returns, so that AccessLog
-// can log it.
+// context. Timeout copies it back to r when next returns or panics, so that
+// AccessLog can log it.
 func Timeout(d time.Duration) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 			ctx, cancel := context.WithTimeout(r.Context(), d)
 			defer cancel()
 			inner := r.WithContext(ctx)
+			// Deferred, so that the route is also logged for a response
+			// that Recover aborts with a panic after it has started.
+			defer func() { r.Pattern = inner.Pattern }()
 			tw := track(w)
 
 			next.ServeHTTP(tw, inner)
-			r.Pattern = inner.Pattern
 
 			// When the client has gone away, ctx.Err() is context.Canceled
 			// and no response is written, because the client no longer reads it.
