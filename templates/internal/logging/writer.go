@@ -13,10 +13,10 @@ import (
 )
 
 // bufferSize is the maximum size of the log output that a Writer buffers.
-// It is PIPE_BUF on Linux, the largest write that the kernel keeps in one
-// piece on a pipe. Several processes that share one stderr pipe, as under a
+// It is PIPE_BUF on Linux, the largest pipe write that the kernel performs
+// atomically (see pipe(7)). Processes that share one stderr pipe, as under a
 // container runtime or a shell, therefore never split each other's lines,
-// as with a write per line.
+// just as with one write per line.
 const bufferSize = 4096
 
 // Writer buffers log lines in memory and writes them to its output in

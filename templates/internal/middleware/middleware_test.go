@@ -196,6 +196,19 @@ func TestAccessLog(t *testing.T) {
 	}
 }
 
+// accessLine returns the access log line in buf, and fails the test when
+// there is none.
+func accessLine(t *testing.T, buf *bytes.Buffer) map[string]any {
+	t.Helper()
+	for _, line := range decodeLogLines(t, buf) {
+		if line["msg"] == "http request" {
+			return line
+		}
+	}
+	t.Fatalf("no access log line: %s", buf.String())
+	return nil
+}
+
 // chain wraps handler in the middleware that share one response writer, in
 // the order of the api package.
 func chain(logger *slog.Logger, handler http.Handler) http.Handler {
@@ -249,15 +262,7 @@ func TestChainLogsPanicAs500(t *testing.T) {
 	if rec.Code != http.StatusInternalServerError {
 		t.Errorf("status = %d, want 500", rec.Code)
 	}
-	var access map[string]any
-	for _, line := range decodeLogLines(t, &buf) {
-		if line["msg"] == "http request" {
-			access = line
-		}
-	}
-	if access == nil {
-		t.Fatalf("no access log line: %s", buf.String())
-	}
+	access := accessLine(t, &buf)
 	if access["status"] != 500.0 {
 		t.Errorf("log status = %v, want 500", access["status"])
 	}
@@ -285,15 +290,7 @@ func TestChainLogsRouteOfAbortedResponse(t *testing.T) {
 		handler.ServeHTTP(httptest.NewRecorder(), httptest.NewRequest(http.MethodGet, "/stream", nil))
 	}()
 
-	var access map[string]any
-	for _, line := range decodeLogLines(t, &buf) {
-		if line["msg"] == "http request" {
-			access = line
-		}
-	}
-	if access == nil {
-		t.Fatalf("no access log line: %s", buf.String())
-	}
+	access := accessLine(t, &buf)
 	if access["route"] != "GET /stream" {
 		t.Errorf("log route = %v, want GET /stream", access["route"])
 	}
