@@ -69,6 +69,9 @@ fn validate_name(text: &str) -> Result<String, String> {
 }
 
 fn validate_module(text: &str) -> Result<String, String> {
+    if text.trim().is_empty() {
+        return Err("the module path is empty; use one such as `example.com/billing`".into());
+    }
     ModulePath::parse(text)
         .and_then(|path| check_not_dependency(&path).map(|()| path.to_string()))
         .map_err(|reason| format!("invalid module path `{text}`: {reason}"))

@@ -25,10 +25,12 @@ impl Database {
     /// Parses a database name as the `--db` flag accepts it, or returns the list of valid names.
     pub fn parse(value: &str) -> Result<Self, String> {
         <Self as clap::ValueEnum>::from_str(value, false).map_err(|_| {
-            format!(
-                "unknown database `{value}`; choose one of {}",
-                Self::names().join(", ")
-            )
+            let names = Self::names().join(", ");
+            if value.trim().is_empty() {
+                format!("the database name is empty; choose one of {names}")
+            } else {
+                format!("unknown database `{value}`; choose one of {names}")
+            }
         })
     }
 
@@ -147,7 +149,11 @@ impl ModuleSource {
     fn message(&self, value: &str, reason: &str) -> String {
         match self {
             Self::Flag => format!("invalid module path `{value}` given to `--module`: {reason}"),
-            Self::Name => format!("invalid module path `{value}`: {reason}"),
+            Self::Name => format!(
+                "invalid module path `{value}`: {reason}; TARGET is read as a module path because its first \
+                 element contains a dot; to name a folder instead, start it with `./`, as in `./{}`",
+                suggest_module_element(name_element(value))
+            ),
             Self::Prefix => format!(
                 "invalid module path `{value}`, made of the configured module prefix and the folder name: {reason}; \
                  pass one with `--module`"
@@ -308,6 +314,18 @@ mod tests {
     }
 
     #[test]
+    fn invalid_target_module_path_explained() {
+        let Err(Error::InvalidInput(message)) = resolve("github.com/acme/Bad Name", None) else {
+            panic!("expected invalid input");
+        };
+        assert!(
+            message.contains("TARGET is read as a module path"),
+            "{message}"
+        );
+        assert!(message.contains("`./bad-name`"), "{message}");
+    }
+
+    #[test]
     fn module_prefix_applies_to_folder_names() {
         let answers = Answers {
             module_prefix: Some("github.com/acme/".into()),
@@ -334,6 +352,11 @@ mod tests {
         let error = Database::parse("oracle").unwrap_err();
         assert!(
             error.starts_with("unknown database `oracle`; choose one of sqlite, postgres"),
+            "{error}"
+        );
+        let error = Database::parse("").unwrap_err();
+        assert!(
+            error.starts_with("the database name is empty; choose one of sqlite"),
             "{error}"
         );
     }

@@ -263,7 +263,12 @@ fn parse_variables(
         .unwrap_or_default();
     for item in set {
         let Some((key, text)) = item.split_once('=') else {
-            problems.push(format!("invalid `--set {item}`: use KEY=VALUE"));
+            let shown = if item.is_empty() {
+                "an empty value".to_owned()
+            } else {
+                format!("`{item}`")
+            };
+            problems.push(format!("`--set` needs KEY=VALUE, not {shown}"));
             continue;
         };
         let identifier = key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')

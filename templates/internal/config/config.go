@@ -146,12 +146,24 @@ func Load(getenv func(string) string) (Config, error) {
 }
 
 // parseProblem describes a value that caarlos0/env could not convert to the
-// type of the field behind key, naming the accepted values for a bool.
+// type of the field behind key, in terms of what the setting accepts rather
+// than the Go type behind it.
 func parseProblem(key string, typ reflect.Type, value string) string {
-	if typ.Kind() == reflect.Bool {
-		return fmt.Sprintf("%s: must be true or false, got %q", key, value)
+	accepted := fmt.Sprintf("a valid %s", typ)
+	switch typ.Kind() {
+	case reflect.Bool:
+		accepted = "true or false"
+	case reflect.Int, reflect.Int64:
+		accepted = "a whole number"
+		if typ == reflect.TypeFor[time.Duration]() {
+			// time.ParseDuration rejects a number without a unit, such as
+			// "30", so the message asks for the unit.
+			accepted = "a duration with a unit, such as 500ms, 10s or 1m"
+		}
+	case reflect.Float64:
+		accepted = "a number"
 	}
-	return fmt.Sprintf("%s: invalid %s value %q", key, typ, value)
+	return fmt.Sprintf("%s: must be %s, got %q", key, accepted, value)
 }
 
 // trimAll trims every entry of a comma-separated list and drops empty ones,

@@ -329,7 +329,9 @@ func TestErrorMessageNamesValue(t *testing.T) {
 	tests := []struct {
 		key, value, want string
 	}{
-		{key: "PORT", value: "http", want: `invalid configuration: PORT: invalid int value "http"`},
+		{key: "PORT", value: "http", want: `invalid configuration: PORT: must be a whole number, got "http"`},
+		{key: "RATE_LIMIT_RPS", value: "fast", want: `invalid configuration: RATE_LIMIT_RPS: must be a number, got "fast"`},
+		{key: "HTTP_WRITE_TIMEOUT", value: "30", want: `invalid configuration: HTTP_WRITE_TIMEOUT: must be a duration with a unit, such as 500ms, 10s or 1m, got "30"`},
 		{key: "ACCESS_LOG", value: "sometimes", want: `invalid configuration: ACCESS_LOG: must be true or false, got "sometimes"`},
 	}
 	for _, tt := range tests {
