@@ -13,7 +13,7 @@ use clap_complete::Shell;
     about = "Generate production-grade Go backend services"
 )]
 pub struct Cli {
-    /// Print nothing but errors.
+    /// Print nothing but errors and the file list of `--dry-run`.
     #[arg(long, short, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
 

@@ -9,7 +9,7 @@ use indicatif::{ProgressBar, ProgressStyle};
 /// Output settings for one run.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Output {
-    /// Print nothing but errors.
+    /// Print nothing but errors and the file list of `--dry-run`.
     pub quiet: bool,
     /// Print where each answer came from and each step, on stderr.
     pub verbose: bool,

@@ -100,7 +100,8 @@ impl ProjectSpec {
 
         if target_arg.starts_with('~') {
             return Err(Error::InvalidInput(format!(
-                "`{target_arg}` starts with `~`, which only a shell expands; use `$HOME` or an absolute path"
+                "`~` in the target `{target_arg}` is the home folder only to a shell, which did not expand it here; \
+                 use `$HOME` or an absolute path"
             )));
         }
 
@@ -265,7 +266,10 @@ mod tests {
         let Err(Error::InvalidInput(message)) = resolve("~/billing", None) else {
             panic!("expected invalid input");
         };
-        assert!(message.contains("only a shell expands"), "{message}");
+        assert!(
+            message.contains("the home folder only to a shell"),
+            "{message}"
+        );
         let long = "a".repeat(256);
         let Err(Error::InvalidInput(message)) = resolve(&long, None) else {
             panic!("expected invalid input");
