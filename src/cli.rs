@@ -30,9 +30,16 @@ pub enum Command {
     /// Create a new Go service.
     New(NewArgs),
     /// Show or change your defaults for `scaffold new`.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Keys: module_prefix (prefix for module paths derived from folder names, such as \
+github.com/acme), templates (folder of your own templates, applied by every `scaffold new`), database (sqlite, \
+postgres, mysql or none), git (true or false). Flags and environment variables of `scaffold new` win over these.
+
+Exit codes: 0 success, 1 failure reading or writing the file, 2 invalid key, value or config file."
+    )]
     Config(ConfigCommand),
-    /// List, export or describe the built-in templates.
+    /// List or export the built-in templates, or print the variables they use.
     #[command(subcommand)]
     Templates(TemplatesCommand),
     /// Print a shell completion script to stdout.
@@ -107,11 +114,21 @@ pub enum ConfigCommand {
     /// Print every key with its value.
     List,
     /// Print the value of one key.
-    Get { key: String },
+    Get {
+        /// module_prefix, templates, database or git.
+        key: String,
+    },
     /// Set a key, keeping the rest of the file as written.
-    Set { key: String, value: String },
+    Set {
+        /// module_prefix, templates, database or git.
+        key: String,
+        value: String,
+    },
     /// Remove a key.
-    Unset { key: String },
+    Unset {
+        /// module_prefix, templates, database or git.
+        key: String,
+    },
     /// Print the config file's path.
     Path,
 }

@@ -18,12 +18,21 @@ use crate::user_config::check_value_type;
 /// The manifest's path, relative to the project root.
 pub const FILE_NAME: &str = "scaffold.toml";
 
-/// Renders the manifest for `spec` and the files it lists; the manifest does not list itself. `from_overlay` names
-/// the files that came from a template overlay, and `variables` the `--set` values.
+/// The changes of a template overlay to a project, as the manifest records them.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct OverlayRecord<'a> {
+    /// Files that came from the overlay.
+    pub files: &'a [String],
+    /// Built-in files that the overlay excluded.
+    pub excluded: &'a [String],
+}
+
+/// Renders the manifest for `spec` and the files it lists; the manifest does not list itself. `overlay` lists the
+/// changes of a template overlay, and `variables` are the `--set` values.
 pub fn render(
     spec: &ProjectSpec,
     files: &[PlannedFile],
-    from_overlay: &[String],
+    overlay: OverlayRecord<'_>,
     variables: &BTreeMap<String, String>,
 ) -> String {
     let mut document = DocumentMut::new();
@@ -50,9 +59,17 @@ pub fn render(
         }
         document.insert("variables", Item::Table(table));
     }
-    if !from_overlay.is_empty() {
+    if !overlay.files.is_empty() || !overlay.excluded.is_empty() {
         let mut table = Table::new();
-        table.insert("files", value(from_overlay.iter().collect::<Array>()));
+        if !overlay.files.is_empty() {
+            table.insert("files", value(overlay.files.iter().collect::<Array>()));
+        }
+        if !overlay.excluded.is_empty() {
+            table.insert(
+                "excluded",
+                value(overlay.excluded.iter().collect::<Array>()),
+            );
+        }
         document.insert("overlay", Item::Table(table));
     }
 
@@ -87,6 +104,8 @@ pub struct AnswersFile {
     pub variables: BTreeMap<String, String>,
     /// Files that came from a template overlay when the project was generated.
     pub overlay_files: Vec<String>,
+    /// Built-in files that the overlay excluded.
+    pub overlay_excluded: Vec<String>,
     /// One line per entry of the wrong type or with an unknown key, to be reported with every other problem.
     pub problems: Vec<String>,
 }
@@ -97,6 +116,12 @@ const ANSWER_KEYS: [&str; 4] = ["name", "module", "database", "git"];
 impl AnswersFile {
     /// Reads the `[answers]` table of `path`.
     pub fn load(path: &Path) -> Result<Self, Error> {
+        let invalid = |reason: String| {
+            Error::InvalidInput(format!(
+                "invalid answers file `{}`: {reason}",
+                path.display()
+            ))
+        };
         let text = match fs::read_to_string(path) {
             Ok(text) => text,
             Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
@@ -105,13 +130,15 @@ impl AnswersFile {
                     path.display()
                 )));
             }
+            Err(error) if error.kind() == std::io::ErrorKind::InvalidData => {
+                return Err(invalid("it is not UTF-8 text".into()));
+            }
+            Err(_) if path.is_dir() => {
+                return Err(invalid(
+                    "it is a folder; give the scaffold.toml file inside it".into(),
+                ));
+            }
             Err(source) => return Err(Error::io("read the answers file", path, source)),
-        };
-        let invalid = |reason: String| {
-            Error::InvalidInput(format!(
-                "invalid answers file `{}`: {reason}",
-                path.display()
-            ))
         };
         let document = text
             .parse::<DocumentMut>()
@@ -153,17 +180,21 @@ impl AnswersFile {
                 None => problems.push(format!("`variables.{key}` must be a string {origin}")),
             }
         }
-        let overlay_files = document
-            .get("overlay")
-            .and_then(|overlay| overlay.get("files"))
-            .and_then(Item::as_array)
-            .map(|files| {
-                files
-                    .iter()
-                    .filter_map(|file| file.as_str().map(str::to_owned))
-                    .collect()
-            })
-            .unwrap_or_default();
+        let overlay_list = |key: &str| -> Vec<String> {
+            document
+                .get("overlay")
+                .and_then(|overlay| overlay.get(key))
+                .and_then(Item::as_array)
+                .map(|paths| {
+                    paths
+                        .iter()
+                        .filter_map(|path| path.as_str().map(str::to_owned))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let overlay_files = overlay_list("files");
+        let overlay_excluded = overlay_list("excluded");
         let written_by = document
             .get("scaffold")
             .and_then(|tool| tool.get("version"))
@@ -173,6 +204,7 @@ impl AnswersFile {
             values,
             variables,
             overlay_files,
+            overlay_excluded,
             problems,
         })
     }

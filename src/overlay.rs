@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
-use toml_edit::{DocumentMut, Item};
+use toml_edit::DocumentMut;
 
 use crate::error::Error;
 use crate::manifest::sha256_hex;
@@ -18,6 +18,10 @@ use crate::templates;
 
 /// The overlay manifest's file name; it is read, never copied into a project.
 pub const MANIFEST_NAME: &str = "scaffold-templates.toml";
+
+/// The keys that `scaffold-templates.toml` may contain. `templates export` writes `scaffold` (the version that
+/// exported) and `exported`; a team adds `exclude`.
+const MANIFEST_KEYS: [&str; 3] = ["scaffold", "exported", "exclude"];
 
 /// Built-in files an overlay may replace but not exclude, because the project does not build without them.
 const UNEXCLUDABLE: [&str; 2] = ["go.mod", "go.sum"];
@@ -89,7 +93,18 @@ impl Overlay {
                 error.to_string().trim()
             )
         })?;
-        if let Some(exported) = document.get("exported").and_then(Item::as_table) {
+        for (key, _) in document.iter() {
+            if !MANIFEST_KEYS.contains(&key) {
+                return Err(format!(
+                    "unknown key `{key}` in {MANIFEST_NAME}; valid keys are {}",
+                    MANIFEST_KEYS.join(", ")
+                ));
+            }
+        }
+        if let Some(exported) = document.get("exported") {
+            let exported = exported
+                .as_table_like()
+                .ok_or_else(|| format!("`exported` in {MANIFEST_NAME} must be a table"))?;
             for (key, item) in exported.iter() {
                 let hash = item.as_str().ok_or_else(|| {
                     format!("`exported.{key}` in {MANIFEST_NAME} must be a string")
@@ -97,7 +112,12 @@ impl Overlay {
                 self.exported.insert(key.to_owned(), hash.to_owned());
             }
         }
-        let excluded = document.get("exclude").and_then(|item| item.as_array());
+        let excluded = match document.get("exclude") {
+            Some(item) => Some(item.as_array().ok_or_else(|| {
+                format!("`exclude` in {MANIFEST_NAME} must be a list of paths, such as [\"docker-compose.yml\"]")
+            })?),
+            None => None,
+        };
         for item in excluded.into_iter().flatten() {
             let path = item
                 .as_str()
@@ -163,6 +183,18 @@ fn collect(
         if child == Path::new(MANIFEST_NAME) || name == ".git" {
             continue;
         }
+        if child == Path::new(crate::manifest::FILE_NAME) {
+            return Err(format!(
+                "the overlay contains `{display}`, which scaffold writes itself for every project; remove it"
+            ));
+        }
+        // Earlier versions read `\` as a separator, as Windows does, so a file named `..\x` landed outside the
+        // project. Rejecting the name is safer than picking one reading of it.
+        if name.to_string_lossy().contains('\\') {
+            return Err(format!(
+                "`{display}` contains a backslash, which template file names may not contain"
+            ));
+        }
         let file_type = entry
             .file_type()
             .map_err(|error| format!("cannot inspect `{display}`: {error}"))?;
@@ -188,7 +220,7 @@ fn collect(
         let contents =
             fs::read(&path).map_err(|error| format!("cannot read `{display}`: {error}"))?;
         out.push(OverlayFile {
-            path: text.replace('\\', "/"),
+            path: text.to_owned(),
             contents,
         });
     }

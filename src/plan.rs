@@ -106,15 +106,52 @@ impl Plan {
         }
 
         from_overlay.sort();
-        let manifest = manifest::render(spec, &files, &from_overlay, variables);
+        let excluded = customization
+            .overlay
+            .map(|overlay| overlay.excluded.clone())
+            .unwrap_or_default();
+        let record = manifest::OverlayRecord {
+            files: &from_overlay,
+            excluded: &excluded,
+        };
+        let manifest = manifest::render(spec, &files, record, variables);
         files.push(planned(manifest::FILE_NAME, manifest.into_bytes()));
         files.sort_by(|a, b| a.path.cmp(&b.path));
+        check_paths(&files)?;
         Ok(Self { files })
     }
 
     pub fn total_bytes(&self) -> usize {
         self.files.iter().map(|file| file.contents.len()).sum()
     }
+}
+
+/// Rejects a plan that no folder can hold: a path that leaves the project, or a file at a path that another file
+/// needs as a folder. Only an overlay can cause either, and checking here makes `--dry-run` fail as the real run
+/// would. `files` must be sorted by path.
+fn check_paths(files: &[PlannedFile]) -> Result<(), Error> {
+    for file in files {
+        crate::overlay::check_relative(&file.path).map_err(|reason| {
+            Error::InvalidInput(format!("invalid path in the overlay: {reason}"))
+        })?;
+    }
+    // In sorted order, a path that is also a folder is followed by the paths under it, though not always directly:
+    // `a.txt` sorts between `a` and `a/b`.
+    for (index, file) in files.iter().enumerate() {
+        let folder = format!("{}/", file.path);
+        let nested = files[index + 1..]
+            .iter()
+            .take_while(|other| other.path.starts_with(&file.path))
+            .find(|other| other.path.starts_with(&folder));
+        if let Some(nested) = nested {
+            return Err(Error::InvalidInput(format!(
+                "`{}` cannot be both a file and the folder of `{}`; rename or remove the one that comes from the \
+                 overlay",
+                file.path, nested.path
+            )));
+        }
+    }
+    Ok(())
 }
 
 fn planned(path: &str, contents: Vec<u8>) -> PlannedFile {

@@ -68,6 +68,20 @@ fn validate_name(text: &str) -> Result<String, String> {
     Ok(text.to_owned())
 }
 
+/// Rejects a value that is valid in general but not from `source`: an answers file names the project folder, not
+/// a path, because the file may come from elsewhere and `../x` or an absolute path would put the project outside
+/// the current folder. TARGET on the command line can still be any path.
+fn check_source(question: &Question, value: &str, source: Source) -> Result<(), String> {
+    let is_plain_name = !value.contains('/') && value != "." && value != "..";
+    if question.key == NAME.key && source == Source::AnswersFile && !is_plain_name {
+        return Err(format!(
+            "`{value}` is a path, but an answers file may only give a folder name; pass TARGET to choose where \
+             the project goes"
+        ));
+    }
+    Ok(())
+}
+
 fn validate_module(text: &str) -> Result<String, String> {
     if text.trim().is_empty() {
         return Err("the module path is empty; use one such as `example.com/billing`".into());
@@ -185,7 +199,11 @@ impl Resolution {
             let Some((text, source, origin)) = sources.lookup(question) else {
                 continue;
             };
-            match (question.validate)(&text) {
+            let checked = (question.validate)(&text).and_then(|value| {
+                check_source(question, &value, source)?;
+                Ok(value)
+            });
+            match checked {
                 Ok(value) => resolution.values.push((question.key, value, source)),
                 Err(reason) => {
                     resolution

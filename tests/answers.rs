@@ -431,7 +431,7 @@ fn config_rejects_unknown_keys_and_values() {
     assert_eq!(code, 2);
     assert_eq!(
         stderr,
-        "error: invalid value `maybe` for `git`; use true or false\n"
+        "error: invalid value `maybe` for `git`; use true or false (yes, no, on, off, 1 and 0 also work)\n"
     );
     assert!(
         !cwd.path().join(".config/scaffold/config.toml").exists(),

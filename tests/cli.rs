@@ -688,3 +688,85 @@ fn none_database_has_no_migrations() {
             .any(|file| file == "internal/repository/memory.go")
     );
 }
+
+#[test]
+fn config_help_lists_every_key() {
+    let cwd = TempDir::new().unwrap();
+
+    let (output, stdout, stderr) = run(scaffold(cwd.path()).args(["config", "--help"]));
+
+    assert!(output.status.success(), "{stderr}");
+    for key in scaffold::user_config::KEYS {
+        assert!(
+            stdout.contains(key.name),
+            "`{}` missing:\n{stdout}",
+            key.name
+        );
+    }
+    assert!(stdout.contains("Exit codes:"), "{stdout}");
+}
+
+#[test]
+fn unreadable_answers_and_config_are_invalid_input() {
+    let cwd = TempDir::new().unwrap();
+    fs::create_dir(cwd.path().join("folder")).unwrap();
+    fs::write(
+        cwd.path().join("latin1.toml"),
+        b"[answers]\nname = \"caf\xe9\"\n",
+    )
+    .unwrap();
+
+    let (code, _, stderr) = new_in(cwd.path(), &["svc", "--answers", "folder", "--yes"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("it is a folder"), "{stderr}");
+
+    let (code, _, stderr) = new_in(cwd.path(), &["svc", "--answers", "latin1.toml", "--yes"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("it is not UTF-8 text"), "{stderr}");
+
+    let config = cwd.path().join(".config/scaffold");
+    fs::create_dir_all(&config).unwrap();
+    fs::write(config.join("config.toml"), b"database = \"\xff\"\n").unwrap();
+    let (code, _, stderr) = new_in(cwd.path(), &["svc", "--yes"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("invalid config file"), "{stderr}");
+    assert!(stderr.contains("delete it"), "{stderr}");
+
+    assert_eq!(
+        entries(cwd.path()),
+        [
+            ".config/",
+            ".config/scaffold/",
+            ".config/scaffold/config.toml",
+            "folder/",
+            "latin1.toml"
+        ]
+    );
+}
+
+#[test]
+fn answers_file_names_a_folder_not_a_path() {
+    let cwd = TempDir::new().unwrap();
+    let work = cwd.path().join("work");
+    fs::create_dir(&work).unwrap();
+    for name in ["../escaped", "/tmp/escaped", "a/b", ".."] {
+        fs::write(
+            work.join("answers.toml"),
+            format!("[answers]\nname = \"{name}\"\n"),
+        )
+        .unwrap();
+
+        let (code, _, stderr) = new_in(&work, &["--answers", "answers.toml", "--yes"]);
+
+        assert_eq!(code, 2, "{name}: {stderr}");
+        assert!(
+            stderr.contains("may only give a folder name"),
+            "{name}: {stderr}"
+        );
+        assert_eq!(entries(&work), ["answers.toml"], "{name}");
+    }
+    assert_eq!(
+        entries(cwd.path()),
+        ["work/", "work/.test-gitconfig", "work/answers.toml"]
+    );
+}

@@ -212,7 +212,27 @@ fn excluded_built_in_is_not_generated() {
 #[test]
 fn unsafe_overlay_paths_are_rejected() {
     type Prepare = fn(&Path);
-    let cases: [(&str, Prepare); 6] = [
+    let cases: [(&str, Prepare); 10] = [
+        ("contains a backslash", |team| {
+            fs::write(team.join("..\\..\\escaped.txt"), "x\n").unwrap()
+        }),
+        ("which scaffold writes itself", |team| {
+            fs::write(team.join("scaffold.toml"), "[answers]\n").unwrap()
+        }),
+        ("must be a list of paths", |team| {
+            fs::write(
+                team.join("scaffold-templates.toml"),
+                "exclude = \"docker-compose.yml\"\n",
+            )
+            .unwrap()
+        }),
+        ("unknown key `excludes`", |team| {
+            fs::write(
+                team.join("scaffold-templates.toml"),
+                "excludes = [\"docker-compose.yml\"]\n",
+            )
+            .unwrap()
+        }),
         ("symbolic link to `", |team| {
             std::os::unix::fs::symlink("/etc/hostname", team.join("hostname")).unwrap()
         }),
@@ -265,7 +285,71 @@ fn unsafe_overlay_paths_are_rejected() {
         assert!(stderr.contains(expected), "{expected}: {stderr}");
         assert!(stderr.contains("invalid template overlay"), "{stderr}");
         assert!(project_files(cwd.path()).is_empty());
+        assert!(!cwd.path().join("escaped.txt").exists());
     }
+}
+
+#[test]
+fn file_and_folder_clash_fails_like_dry_run() {
+    type Prepare = fn(&Path);
+    let cases: [(&str, Prepare); 2] = [
+        (
+            "`internal` cannot be both a file and the folder of `internal/",
+            |team| fs::write(team.join("internal"), "x\n").unwrap(),
+        ),
+        (
+            "`go.mod` cannot be both a file and the folder of `go.mod/x`",
+            |team| {
+                fs::create_dir(team.join("go.mod")).unwrap();
+                fs::write(team.join("go.mod/x"), "x\n").unwrap();
+            },
+        ),
+    ];
+    for (expected, prepare) in cases {
+        let cwd = TempDir::new().unwrap();
+        let team = cwd.path().join("team");
+        fs::create_dir(&team).unwrap();
+        prepare(&team);
+
+        for extra in [&["--dry-run"][..], &[]] {
+            let (code, _, stderr) = new_with_team(cwd.path(), extra);
+
+            assert_eq!(code, 2, "{extra:?}: {stderr}");
+            assert!(stderr.contains(expected), "{extra:?}: {stderr}");
+            assert!(project_files(cwd.path()).is_empty());
+        }
+    }
+}
+
+#[test]
+fn exclusion_is_recorded_for_answers() {
+    let cwd = TempDir::new().unwrap();
+    let team = cwd.path().join("team");
+    fs::create_dir(&team).unwrap();
+    fs::write(
+        team.join("scaffold-templates.toml"),
+        "exclude = [\"docker-compose.yml\"]\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = new_with_team(cwd.path(), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let manifest = fs::read_to_string(cwd.path().join("svc/scaffold.toml")).unwrap();
+    assert!(
+        manifest.contains("excluded = [\"docker-compose.yml\"]"),
+        "{manifest}"
+    );
+
+    let (code, _, stderr) = scaffold_in(
+        cwd.path(),
+        &["new", "again", "--answers", "svc/scaffold.toml", "--no-git"],
+    );
+
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("1 file that a template overlay excluded (docker-compose.yml)"),
+        "{stderr}"
+    );
+    assert!(!cwd.path().join("again").exists());
 }
 
 #[test]

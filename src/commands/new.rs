@@ -242,14 +242,38 @@ fn customization_summary(
 /// Rejects an answers file from a project that used a template overlay when no overlay is given now, because the
 /// project could not be recreated: the overlay's files would be missing or replaced by built-in ones.
 fn check_overlay_present(file: &AnswersFile, overlay: Option<&Overlay>) -> Result<(), Error> {
-    if file.overlay_files.is_empty() || overlay.is_some() {
+    if overlay.is_some() {
+        return Ok(());
+    }
+    let mut changes = Vec::new();
+    if !file.overlay_files.is_empty() {
+        changes.push(format!(
+            "{} from a template overlay ({})",
+            file_count(file.overlay_files.len()),
+            file.overlay_files.join(", ")
+        ));
+    }
+    if !file.overlay_excluded.is_empty() {
+        changes.push(format!(
+            "{} that a template overlay excluded ({})",
+            file_count(file.overlay_excluded.len()),
+            file.overlay_excluded.join(", ")
+        ));
+    }
+    if changes.is_empty() {
         return Ok(());
     }
     Err(Error::InvalidInput(format!(
-        "the answers file lists {} files from a template overlay ({}); pass the same overlay with `--templates DIR`",
-        file.overlay_files.len(),
-        file.overlay_files.join(", ")
+        "the answers file lists {}; pass the same overlay with `--templates DIR`",
+        changes.join(" and ")
     )))
+}
+
+fn file_count(count: usize) -> String {
+    match count {
+        1 => "1 file".to_owned(),
+        many => format!("{many} files"),
+    }
 }
 
 /// Parses `--set KEY=VALUE` values over the answers file's `[variables]`; a flag wins over the file.
@@ -263,12 +287,12 @@ fn parse_variables(
         .unwrap_or_default();
     for item in set {
         let Some((key, text)) = item.split_once('=') else {
-            let shown = if item.is_empty() {
+            let described = if item.is_empty() {
                 "an empty value".to_owned()
             } else {
                 format!("`{item}`")
             };
-            problems.push(format!("`--set` needs KEY=VALUE, not {shown}"));
+            problems.push(format!("`--set` needs KEY=VALUE, not {described}"));
             continue;
         };
         let identifier = key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')

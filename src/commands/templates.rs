@@ -34,16 +34,14 @@ pub fn run(
             if quiet {
                 return Ok(());
             }
+            let count = match chosen.len() {
+                1 => "1 template".to_owned(),
+                many => format!("{many} templates"),
+            };
+            writeln!(out, "exported {count} to {}", to.display()).map_err(stdout_error)?;
             writeln!(
                 out,
-                "exported {} templates to {}",
-                chosen.len(),
-                to.display()
-            )
-            .map_err(stdout_error)?;
-            writeln!(
-                out,
-                "edit them, then run: scaffold new NAME --templates {}",
+                "edit the copies, then run: scaffold new NAME --templates {}",
                 to.display()
             )
             .map_err(stdout_error)
@@ -123,10 +121,14 @@ fn choose(paths: &[String]) -> Result<Vec<&'static BuiltIn>, Error> {
                 .join(", ")
         )));
     }
-    Ok(paths
+    let mut chosen: Vec<&'static BuiltIn> = paths
         .iter()
         .filter_map(|path| templates::find(path))
-        .collect())
+        .collect();
+    // A path named twice is exported once.
+    chosen.sort_by_key(|template| template.path);
+    chosen.dedup_by_key(|template| template.path);
+    Ok(chosen)
 }
 
 /// Builds the files of an export: each source as embedded, plus an overlay manifest that records the tool version
