@@ -106,6 +106,8 @@ pub struct AnswersFile {
     pub overlay_files: Vec<String>,
     /// Built-in files that the overlay excluded.
     pub overlay_excluded: Vec<String>,
+    /// The `[files]` table: the sha256 of each generated file, by path.
+    pub file_hashes: BTreeMap<String, String>,
     /// One line per entry of the wrong type or with an unknown key, to be reported with every other problem.
     pub problems: Vec<String>,
 }
@@ -195,6 +197,16 @@ impl AnswersFile {
         };
         let overlay_files = overlay_list("files");
         let overlay_excluded = overlay_list("excluded");
+        let file_hashes = document
+            .get("files")
+            .and_then(Item::as_table_like)
+            .map(|table| {
+                table
+                    .iter()
+                    .filter_map(|(path, hash)| Some((path.to_owned(), hash.as_str()?.to_owned())))
+                    .collect()
+            })
+            .unwrap_or_default();
         let written_by = document
             .get("scaffold")
             .and_then(|tool| tool.get("version"))
@@ -205,6 +217,7 @@ impl AnswersFile {
             variables,
             overlay_files,
             overlay_excluded,
+            file_hashes,
             problems,
         })
     }

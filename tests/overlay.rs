@@ -459,3 +459,26 @@ fn quiet_export_prints_nothing() {
     assert_eq!(stdout, "");
     assert!(cwd.path().join("team/Makefile").is_file());
 }
+
+#[test]
+fn changed_overlay_with_answers_warns() {
+    let cwd = TempDir::new().unwrap();
+    let team = cwd.path().join("team");
+    fs::create_dir(&team).unwrap();
+    fs::write(team.join("NOTICE"), "Team {{ app_name }}\n").unwrap();
+    let (code, _, stderr) = new_with_team(cwd.path(), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    let again = ["--force", "--dry-run", "--answers", "svc/scaffold.toml"];
+
+    let (code, _, stderr) = new_with_team(cwd.path(), &again);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("warning"), "unchanged overlay: {stderr}");
+
+    fs::write(team.join("NOTICE"), "Team {{ app_name }}, edited\n").unwrap();
+    let (code, _, stderr) = new_with_team(cwd.path(), &again);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("overlay files that differ from the answers file's record: NOTICE"),
+        "{stderr}"
+    );
+}

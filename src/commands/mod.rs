@@ -2,6 +2,7 @@
 
 pub mod config;
 pub mod new;
+mod recreate;
 pub mod templates;
 
 use std::io::Write;

@@ -21,6 +21,8 @@ use crate::toolchain::GoToolchain;
 use crate::user_config::{UserConfig, UserDefaults};
 use crate::writer;
 
+use super::recreate;
+
 /// Process state that `scaffold new` reads; tests pass their own.
 pub struct RunContext<'a> {
     pub cwd: &'a Path,
@@ -41,7 +43,7 @@ pub fn run(args: &NewArgs, context: &RunContext<'_>, out: &mut dyn Write) -> Res
     let answers_file = args.answers.as_deref().map(AnswersFile::load).transpose()?;
     if let Some(file) = &answers_file {
         problems.extend(file.problems.iter().cloned());
-        warn_about_version(file, &context.output);
+        recreate::warn_about_version(file, &context.output);
     }
     let (overlay_folder, overlay) = load_overlay(args, context, &user)?.unzip();
     let variables = parse_variables(&args.set, answers_file.as_ref(), &mut problems);
@@ -56,7 +58,7 @@ pub fn run(args: &NewArgs, context: &RunContext<'_>, out: &mut dyn Write) -> Res
         );
     }
     if let Some(file) = &answers_file {
-        check_overlay_present(file, overlay.as_ref())?;
+        recreate::check_overlay_present(file, overlay.as_ref())?;
     }
 
     let customization_lines = customization_summary(overlay_folder.as_deref(), &variables);
@@ -71,6 +73,9 @@ pub fn run(args: &NewArgs, context: &RunContext<'_>, out: &mut dyn Write) -> Res
         variables: Some(&variables),
     };
     let plan = Plan::render_with(&spec, customization)?;
+    if let Some(file) = &answers_file {
+        recreate::warn_about_overlay_changes(file, &plan, &context.output);
+    }
 
     let overwritten = existing_paths(&plan, &spec);
     if args.dry_run {
@@ -239,43 +244,6 @@ fn customization_summary(
     folder.into_iter().chain(values).collect()
 }
 
-/// Rejects an answers file from a project that used a template overlay when no overlay is given now, because the
-/// project could not be recreated: the overlay's files would be missing or replaced by built-in ones.
-fn check_overlay_present(file: &AnswersFile, overlay: Option<&Overlay>) -> Result<(), Error> {
-    if overlay.is_some() {
-        return Ok(());
-    }
-    let mut changes = Vec::new();
-    if !file.overlay_files.is_empty() {
-        changes.push(format!(
-            "{} from a template overlay ({})",
-            file_count(file.overlay_files.len()),
-            file.overlay_files.join(", ")
-        ));
-    }
-    if !file.overlay_excluded.is_empty() {
-        changes.push(format!(
-            "{} that a template overlay excluded ({})",
-            file_count(file.overlay_excluded.len()),
-            file.overlay_excluded.join(", ")
-        ));
-    }
-    if changes.is_empty() {
-        return Ok(());
-    }
-    Err(Error::InvalidInput(format!(
-        "the answers file lists {}; pass the same overlay with `--templates DIR`",
-        changes.join(" and ")
-    )))
-}
-
-fn file_count(count: usize) -> String {
-    match count {
-        1 => "1 file".to_owned(),
-        many => format!("{many} files"),
-    }
-}
-
 /// Parses `--set KEY=VALUE` values over the answers file's `[variables]`; a flag wins over the file.
 fn parse_variables(
     set: &[String],
@@ -306,17 +274,6 @@ fn parse_variables(
         variables.insert(key.to_owned(), text.to_owned());
     }
     variables
-}
-
-/// Warns when an answers file comes from another version of scaffold, whose templates may differ.
-fn warn_about_version(file: &AnswersFile, output: &Output) {
-    let current = env!("CARGO_PKG_VERSION");
-    match file.written_by.as_deref() {
-        Some(written_by) if written_by != current && !output.quiet => eprintln!(
-            "warning: the answers file was written by scaffold {written_by} and this is {current}, so the files may differ"
-        ),
-        _ => {}
-    }
 }
 
 fn load_user_defaults(
