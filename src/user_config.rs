@@ -304,6 +304,16 @@ fn find_key(key: &str) -> Result<&'static ConfigKey, Error> {
 /// Checks that `item`, stored under `name`, is a TOML boolean or, without `boolean`, a string: the types scaffold
 /// writes. The config file and answers files share this check, so both word their errors alike.
 pub fn check_value_type(name: &str, item: &Item, boolean: bool) -> Result<(), String> {
+    if item.is_table_like() {
+        let expected = if boolean {
+            "true or false"
+        } else {
+            "a string in quotes"
+        };
+        return Err(format!(
+            "`[{name}]` is a table, but `{name}` must be {expected}, as in `{name} = ...`"
+        ));
+    }
     let written = written_form(item);
     match (boolean, item.as_bool(), item.as_str()) {
         (true, Some(_), _) | (false, _, Some(_)) => Ok(()),
@@ -316,8 +326,12 @@ pub fn check_value_type(name: &str, item: &Item, boolean: bool) -> Result<(), St
     }
 }
 
-/// Returns a value as it is written in the file, quotes included.
+/// Returns a value as it is written in the file, quotes included, or `[table]` for a table, whose entries would
+/// read as the value of the key above them.
 fn written_form(item: &Item) -> String {
+    if item.is_table_like() {
+        return "[table]".to_owned();
+    }
     item.to_string().trim().to_owned()
 }
 

@@ -497,3 +497,30 @@ fn completions_are_printed() {
         );
     }
 }
+
+#[test]
+fn config_get_warns_about_invalid_value() {
+    let cwd = TempDir::new().unwrap();
+    let folder = cwd.path().join(".config/scaffold");
+    fs::create_dir_all(&folder).unwrap();
+    fs::write(
+        folder.join("config.toml"),
+        "database = \"oracle\"\n[git]\nx = 1\n",
+    )
+    .unwrap();
+
+    let (code, stdout, stderr) = config(cwd.path(), &["get", "database"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stdout, "oracle\n");
+    assert!(stderr.contains("warning: `database`"), "{stderr}");
+    assert!(stderr.contains("unknown database `oracle`"), "{stderr}");
+
+    let (code, stdout, stderr) = config(cwd.path(), &["list"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stdout.contains(
+            "git = [table] (invalid: `[git]` is a table, but `git` must be true or false"
+        ),
+        "{stdout}"
+    );
+}

@@ -18,7 +18,17 @@ pub fn run(command: &ConfigCommand, path: &Path, out: &mut dyn Write) -> Result<
         ConfigCommand::Get { key } => {
             let config = UserConfig::load(path)?;
             match config.get(key)? {
-                Some(value) => print(out, value),
+                Some(value) => {
+                    // The value is still printed, so that a broken file can be inspected, but a script reading it
+                    // learns from stderr that `scaffold new` rejects it.
+                    if let Some(problem) = config.problem(key) {
+                        eprintln!(
+                            "warning: `{key}` in `{}` is invalid: {problem}",
+                            path.display()
+                        );
+                    }
+                    print(out, value)
+                }
                 None => Err(Error::ConfigKeyNotSet {
                     key: key.clone(),
                     path: path.to_owned(),
