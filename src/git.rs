@@ -20,6 +20,9 @@ pub enum GitOutcome {
     InsideWorkTree(PathBuf),
     /// The target itself is the root of an existing repository.
     AlreadyRepository,
+    /// The target has a `.git` entry that is not a repository, such as an empty folder or a link. `git init` would
+    /// follow a link and write wherever it points.
+    GitEntryExists,
     NotInstalled,
     /// Ctrl-C or a termination signal arrived while git ran.
     Interrupted,
@@ -42,6 +45,9 @@ impl GitOutcome {
             Self::AlreadyRepository => {
                 "git: no repository created, because the folder already is one; commit the new files yourself".into()
             }
+            Self::GitEntryExists => "git: no repository created, because the folder already has a `.git` that \
+                 is not a repository; remove it and run `git init` yourself"
+                .into(),
             Self::NotInstalled => "git: not found on PATH, so no repository was created".into(),
             Self::Interrupted => "git: interrupted, so the repository may be incomplete".into(),
             Self::Failed(message) => {
@@ -65,6 +71,9 @@ pub fn init_and_commit(project: &Path, paths: &[&str], interrupted: &AtomicBool)
             };
         }
         Ok(_) => {}
+    }
+    if project.join(".git").symlink_metadata().is_ok() {
+        return GitOutcome::GitEntryExists;
     }
     if let Err(outcome) = run(project, &["init", "--quiet"], interrupted) {
         return outcome;

@@ -8,6 +8,7 @@ pub mod commands;
 pub mod context;
 pub mod error;
 pub mod git;
+pub mod input_file;
 pub mod interrupt;
 pub mod jinja;
 pub mod manifest;

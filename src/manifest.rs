@@ -4,13 +4,13 @@
 //! project byte for byte.
 
 use std::collections::BTreeMap;
-use std::fs;
 use std::path::Path;
 
 use sha2::{Digest, Sha256};
 use toml_edit::{Array, DocumentMut, Item, Table, value};
 
 use crate::error::Error;
+use crate::input_file::{ReadError, read_text};
 use crate::plan::PlannedFile;
 use crate::spec::ProjectSpec;
 use crate::user_config::check_value_type;
@@ -124,23 +124,25 @@ impl AnswersFile {
                 path.display()
             ))
         };
-        let text = match fs::read_to_string(path) {
+        let text = match read_text(path) {
             Ok(text) => text,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+            Err(ReadError::NotFound) => {
                 return Err(Error::InvalidInput(format!(
                     "answers file `{}` not found",
                     path.display()
                 )));
             }
-            Err(error) if error.kind() == std::io::ErrorKind::InvalidData => {
-                return Err(invalid("it is not UTF-8 text".into()));
-            }
-            Err(_) if path.is_dir() => {
+            Err(ReadError::NotRegularFile { folder: true }) => {
                 return Err(invalid(
                     "it is a folder; give the scaffold.toml file inside it".into(),
                 ));
             }
-            Err(source) => return Err(Error::io("read the answers file", path, source)),
+            Err(error) => {
+                let reason = error
+                    .reason()
+                    .map_err(|source| Error::io("read the answers file", path, source))?;
+                return Err(invalid(reason));
+            }
         };
         let document = text
             .parse::<DocumentMut>()

@@ -13,6 +13,7 @@ use std::path::{Component, Path, PathBuf};
 use toml_edit::DocumentMut;
 
 use crate::error::Error;
+use crate::input_file::read_text;
 use crate::manifest::sha256_hex;
 use crate::templates;
 
@@ -85,8 +86,10 @@ impl Overlay {
     }
 
     fn read_manifest(&mut self, path: &Path) -> Result<(), String> {
-        let text = fs::read_to_string(path)
-            .map_err(|error| format!("cannot read {MANIFEST_NAME}: {error}"))?;
+        let text = read_text(path).map_err(|error| {
+            let reason = error.reason().unwrap_or_else(|error| error.to_string());
+            format!("cannot read {MANIFEST_NAME}: {reason}")
+        })?;
         let document: DocumentMut = text.parse().map_err(|error: toml_edit::TomlError| {
             format!(
                 "{MANIFEST_NAME} is not valid TOML: {}",
@@ -190,6 +193,12 @@ fn collect(
         }
         // Earlier versions read `\` as a separator, as Windows does, so a file named `..\x` landed outside the
         // project. Rejecting the name is safer than picking one reading of it.
+        if name.to_string_lossy().chars().any(char::is_control) {
+            return Err(format!(
+                "{display:?} contains a control character, such as a newline, which template file names may not \
+                 contain"
+            ));
+        }
         if name.to_string_lossy().contains('\\') {
             return Err(format!(
                 "`{display}` contains a backslash, which template file names may not contain"
@@ -216,6 +225,13 @@ fn collect(
         } else if file_type.is_dir() {
             collect(canonical_root, root, &child, out)?;
             continue;
+        }
+        // Reading a named pipe would block until another process writes to it, and no signal ends a blocked read.
+        let is_file = fs::metadata(&path).is_ok_and(|metadata| metadata.is_file());
+        if !is_file {
+            return Err(format!(
+                "`{display}` is a named pipe, socket or device, not a regular file"
+            ));
         }
         let contents =
             fs::read(&path).map_err(|error| format!("cannot read `{display}`: {error}"))?;

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use toml_edit::{DocumentMut, Item, value};
 
 use crate::error::Error;
+use crate::input_file::{ReadError, read_text};
 use crate::module_path::ModulePath;
 use crate::spec::Database;
 
@@ -131,14 +132,15 @@ impl UserConfig {
                 path.display()
             ))
         };
-        let text = match fs::read_to_string(path) {
+        let text = match read_text(path) {
             Ok(text) => text,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => String::new(),
-            Err(error) if error.kind() == std::io::ErrorKind::InvalidData => {
-                return Err(invalid("it is not UTF-8 text".into()));
+            Err(ReadError::NotFound) => String::new(),
+            Err(error) => {
+                let reason = error
+                    .reason()
+                    .map_err(|source| Error::io("read", path, source))?;
+                return Err(invalid(reason));
             }
-            Err(_) if path.is_dir() => return Err(invalid("it is a folder, not a file".into())),
-            Err(source) => return Err(Error::io("read", path, source)),
         };
         let document = text
             .parse::<DocumentMut>()
@@ -236,15 +238,27 @@ impl UserConfig {
 
     /// Writes the file through a temporary file and a rename, creating its folder when missing.
     pub fn save(&self) -> Result<(), Error> {
-        let folder = self.path.parent().unwrap_or(Path::new("."));
+        // A config file that is a link, as dotfile managers make them, is replaced where it points, so that the
+        // link stays and the shared file changes.
+        let destination = match fs::symlink_metadata(&self.path) {
+            Ok(metadata) if metadata.file_type().is_symlink() => fs::canonicalize(&self.path)
+                .map_err(|source| Error::io("resolve the link", &self.path, source))?,
+            _ => self.path.clone(),
+        };
+        let folder = destination.parent().unwrap_or(Path::new("."));
         fs::create_dir_all(folder).map_err(|source| Error::io("create", folder, source))?;
         let temporary = tempfile::NamedTempFile::new_in(folder)
             .map_err(|source| Error::io("create a temporary file in", folder, source))?;
         fs::write(temporary.path(), self.document.to_string())
             .map_err(|source| Error::io("write", temporary.path(), source))?;
+        // The temporary file is created with mode 0600; an existing file keeps its own.
+        if let Ok(metadata) = fs::metadata(&destination) {
+            fs::set_permissions(temporary.path(), metadata.permissions())
+                .map_err(|source| Error::io("set the permissions of", temporary.path(), source))?;
+        }
         temporary
-            .persist(&self.path)
-            .map_err(|error| Error::io("replace", &self.path, error.error))?;
+            .persist(&destination)
+            .map_err(|error| Error::io("replace", &destination, error.error))?;
         Ok(())
     }
 

@@ -5,6 +5,9 @@ mod support;
 
 use std::fs;
 use std::path::Path;
+use std::process::{Command, Stdio};
+use std::thread::sleep;
+use std::time::{Duration, Instant};
 
 use support::{run, scaffold, tree};
 use tempfile::TempDir;
@@ -523,4 +526,80 @@ fn config_get_warns_about_invalid_value() {
         ),
         "{stdout}"
     );
+}
+
+#[test]
+fn config_set_keeps_linked_file() {
+    let cwd = TempDir::new().unwrap();
+    let shared = cwd.path().join("dotfiles/scaffold.toml");
+    fs::create_dir_all(shared.parent().unwrap()).unwrap();
+    fs::write(&shared, "git = true\n").unwrap();
+    let folder = cwd.path().join(".config/scaffold");
+    fs::create_dir_all(&folder).unwrap();
+    std::os::unix::fs::symlink(&shared, folder.join("config.toml")).unwrap();
+
+    let (code, _, stderr) = config(cwd.path(), &["set", "git", "false"]);
+
+    assert_eq!(code, 0, "{stderr}");
+    let link = fs::symlink_metadata(folder.join("config.toml")).unwrap();
+    assert!(link.file_type().is_symlink());
+    assert_eq!(fs::read_to_string(&shared).unwrap(), "git = false\n");
+}
+
+/// Runs scaffold with `args` in `cwd`, killing it if it has not exited within 20 s, and returns its exit code and
+/// stderr; a hang fails the test instead of blocking the suite.
+fn scaffold_within_deadline(cwd: &Path, args: &[&str]) -> (i32, String) {
+    let mut child = scaffold(cwd)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            child.kill().unwrap();
+            panic!("scaffold {args:?} did not exit within 20 s");
+        }
+        sleep(Duration::from_millis(20));
+    }
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    (output.status.code().expect("exit code"), stderr)
+}
+
+fn mkfifo(path: &Path) {
+    let status = Command::new("mkfifo").arg(path).status().unwrap();
+    assert!(status.success(), "mkfifo {} failed", path.display());
+}
+
+#[test]
+fn named_pipes_are_rejected_without_blocking() {
+    let cwd = TempDir::new().unwrap();
+    mkfifo(&cwd.path().join("answers.toml"));
+
+    let (code, stderr) = scaffold_within_deadline(
+        cwd.path(),
+        &["new", "svc", "--answers", "answers.toml", "--yes"],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("named pipe"), "{stderr}");
+
+    let folder = cwd.path().join(".config/scaffold");
+    fs::create_dir_all(&folder).unwrap();
+    mkfifo(&folder.join("config.toml"));
+    let (code, stderr) = scaffold_within_deadline(cwd.path(), &["new", "svc", "--yes"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("invalid config file"), "{stderr}");
+
+    let team = cwd.path().join("team");
+    fs::create_dir(&team).unwrap();
+    mkfifo(&team.join("NOTICE"));
+    fs::remove_file(folder.join("config.toml")).unwrap();
+    let (code, stderr) =
+        scaffold_within_deadline(cwd.path(), &["new", "svc", "--templates", "team", "--yes"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("`NOTICE` is a named pipe"), "{stderr}");
+
+    assert!(!cwd.path().join("svc").exists());
 }

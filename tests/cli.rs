@@ -486,6 +486,25 @@ fn git_inside_work_tree_is_not_nested() {
 }
 
 #[test]
+fn git_never_follows_existing_git_link() {
+    let cwd = TempDir::new().unwrap();
+    let elsewhere = cwd.path().join("elsewhere");
+    fs::create_dir(&elsewhere).unwrap();
+    let project = cwd.path().join("billing");
+    fs::create_dir(&project).unwrap();
+    std::os::unix::fs::symlink(&elsewhere, project.join(".git")).unwrap();
+
+    let (code, stdout, stderr) = new_in(cwd.path(), &["billing", "--force", "--yes"]);
+
+    assert_eq!(code, 0, "stderr: {stderr}");
+    assert!(
+        stdout.contains("git: no repository created, because the folder already has a `.git`"),
+        "{stdout}"
+    );
+    assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 0);
+}
+
+#[test]
 fn no_git_flag_skips_git() {
     let cwd = TempDir::new().unwrap();
 

@@ -212,7 +212,10 @@ fn excluded_built_in_is_not_generated() {
 #[test]
 fn unsafe_overlay_paths_are_rejected() {
     type Prepare = fn(&Path);
-    let cases: [(&str, Prepare); 10] = [
+    let cases: [(&str, Prepare); 11] = [
+        ("contains a control character", |team| {
+            fs::write(team.join("two\nlines"), "x\n").unwrap()
+        }),
         ("contains a backslash", |team| {
             fs::write(team.join("..\\..\\escaped.txt"), "x\n").unwrap()
         }),
