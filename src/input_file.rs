@@ -4,12 +4,13 @@ use std::fs;
 use std::io;
 use std::path::Path;
 
-/// Why an input file could not be read as text.
+/// The reason an input file could not be read as text.
 #[derive(Debug)]
 pub enum ReadError {
     NotFound,
-    /// A folder, named pipe, socket or device. Reading a named pipe would block until another process writes to
-    /// it, and no signal ends a blocked read, so such files are rejected before they are opened.
+    /// A folder, named pipe, socket or device. Reading a named pipe blocks until another process writes to it, and
+    /// Ctrl-C does not end the read, because scaffold's signal handler only sets a flag. Such files are therefore
+    /// rejected before they are opened.
     NotRegularFile {
         folder: bool,
     },

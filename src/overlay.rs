@@ -226,7 +226,7 @@ fn collect(
             collect(canonical_root, root, &child, out)?;
             continue;
         }
-        // Reading a named pipe would block until another process writes to it, and no signal ends a blocked read.
+        // Reading a named pipe blocks until another process writes to it, and Ctrl-C only sets a flag.
         let is_file = fs::metadata(&path).is_ok_and(|metadata| metadata.is_file());
         if !is_file {
             return Err(format!(
