@@ -28,6 +28,7 @@ pub enum TargetState {
 
 /// Inspects `target` and checks that `plan` can be written there; the same check runs for `--dry-run`.
 pub fn check(plan: &Plan, target: &Path, force: bool) -> Result<TargetState, Error> {
+    check_path_lengths(plan, target)?;
     let state = inspect(target)?;
     if let TargetState::NotEmpty(entries) = &state {
         if !force {
@@ -45,6 +46,33 @@ pub fn check(plan: &Plan, target: &Path, force: bool) -> Result<TargetState, Err
         }
     }
     Ok(state)
+}
+
+/// Linux's PATH_MAX: the longest path, in bytes with the final NUL, that a system call accepts.
+const PATH_MAX: usize = 4096;
+
+/// The bytes that staging adds to a path, for `.scaffold-XXXXXX/project/`, with room to spare.
+const STAGING_BYTES: usize = 32;
+
+/// Rejects a plan with a file whose staged path would be longer than the system accepts. Only an overlay with
+/// deeply nested folders gets near the limit, and checking here makes `--dry-run` fail as the real run would.
+fn check_path_lengths(plan: &Plan, target: &Path) -> Result<(), Error> {
+    let base = target.as_os_str().len() + 1 + STAGING_BYTES;
+    let too_long = plan
+        .files
+        .iter()
+        .find(|file| base + file.path.len() >= PATH_MAX);
+    match too_long {
+        Some(file) => Err(Error::InvalidInput(format!(
+            "the path of `{}` in `{}` would be {} bytes long, and Linux accepts at most {}; use shorter names or \
+             fewer folders in the overlay",
+            file.path,
+            target.display(),
+            target.as_os_str().len() + 1 + file.path.len(),
+            PATH_MAX - 1
+        ))),
+        None => Ok(()),
+    }
 }
 
 /// Fails unless `target` is missing or an empty folder, as [`check`] does without `--force`. It lets `scaffold new`
@@ -107,7 +135,7 @@ fn write_checked(
             )
         })?;
     let staged_root = staging.path().join("project");
-    stage(plan, &staged_root, interrupted)?;
+    stage(plan, &staged_root, target, interrupted)?;
 
     if interrupt::is_set(interrupted) {
         return Err(Error::Interrupted);
@@ -192,15 +220,19 @@ fn type_conflicts(plan: &Plan, target: &Path) -> Vec<String> {
     conflicts.into_iter().collect()
 }
 
-fn stage(plan: &Plan, root: &Path, interrupted: &AtomicBool) -> Result<(), Error> {
-    fs::create_dir(root).map_err(|source| Error::io("create", root, source))?;
+/// Writes the plan's files under `root`. Errors name the file's path under `target` instead, because the user
+/// never chose the temporary folder.
+fn stage(plan: &Plan, root: &Path, target: &Path, interrupted: &AtomicBool) -> Result<(), Error> {
+    fs::create_dir(root).map_err(|source| Error::io("create", target, source))?;
     for file in &plan.files {
         if interrupt::is_set(interrupted) {
             return Err(Error::Interrupted);
         }
         let path = root.join(&file.path);
+        let shown = target.join(&file.path);
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).map_err(|source| Error::io("create", parent, source))?;
+            fs::create_dir_all(parent)
+                .map_err(|source| Error::io("create", shown.parent().unwrap_or(target), source))?;
         }
         // The mode goes through the umask, like files any other tool creates.
         let mut output = fs::OpenOptions::new()
@@ -208,10 +240,10 @@ fn stage(plan: &Plan, root: &Path, interrupted: &AtomicBool) -> Result<(), Error
             .create_new(true)
             .mode(file.mode)
             .open(&path)
-            .map_err(|source| Error::io("create", &path, source))?;
+            .map_err(|source| Error::io("create", &shown, source))?;
         output
             .write_all(&file.contents)
-            .map_err(|source| Error::io("write", &path, source))?;
+            .map_err(|source| Error::io("write", &shown, source))?;
     }
     Ok(())
 }

@@ -485,3 +485,28 @@ fn changed_overlay_with_answers_warns() {
         "{stderr}"
     );
 }
+
+#[test]
+fn overlong_path_fails_like_dry_run() {
+    let cwd = TempDir::new().unwrap();
+    let mut folder = cwd.path().join("team");
+    for _ in 0..16 {
+        folder.push("n".repeat(250));
+    }
+    fs::create_dir_all(&folder).unwrap();
+    fs::write(folder.join("deep.txt"), "x\n").unwrap();
+    let target = "p".repeat(200);
+
+    for extra in [&["--dry-run"][..], &[]] {
+        let mut args = vec!["new", target.as_str(), "--templates", "team", "--no-git"];
+        args.extend_from_slice(extra);
+        let (code, _, stderr) = scaffold_in(cwd.path(), &args);
+
+        assert_eq!(code, 2, "{extra:?}: {stderr}");
+        assert!(
+            stderr.contains("and Linux accepts at most 4095"),
+            "{stderr}"
+        );
+        assert!(!cwd.path().join(&target).exists());
+    }
+}
