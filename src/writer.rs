@@ -156,7 +156,21 @@ fn inspect(target: &Path) -> Result<TargetState, Error> {
         Err(_) if is_link => Err(Error::TargetNotFolder {
             path: target.to_owned(),
         }),
-        Err(error) if error.kind() == ErrorKind::NotFound => Ok(TargetState::Missing),
+        Err(error) if error.kind() == ErrorKind::NotFound => {
+            // A link to a missing folder on the way makes the target look missing, but no folder can be created
+            // through it.
+            let dangling = target.ancestors().skip(1).find(|ancestor| {
+                fs::symlink_metadata(ancestor)
+                    .is_ok_and(|metadata| metadata.file_type().is_symlink())
+                    && fs::metadata(ancestor).is_err()
+            });
+            match dangling {
+                Some(link) => Err(Error::TargetNotFolder {
+                    path: link.to_owned(),
+                }),
+                None => Ok(TargetState::Missing),
+            }
+        }
         Err(error) if error.kind() == ErrorKind::NotADirectory => {
             let blocking = target
                 .ancestors()

@@ -644,13 +644,17 @@ fn file_in_the_path_exits_73() {
     fs::write(cwd.path().join("afile"), "x\n").unwrap();
     std::os::unix::fs::symlink(cwd.path().join("missing"), cwd.path().join("dangling")).unwrap();
 
-    for target in ["afile/sub", "dangling"] {
-        let (code, _, stderr) = new_in(cwd.path(), &[target, "--no-git"]);
-        assert_eq!(code, 73, "{target}: {stderr}");
-        assert!(
-            stderr.contains("already exists and is not a folder"),
-            "{target}: {stderr}"
-        );
+    for target in ["afile/sub", "dangling", "dangling/sub"] {
+        for extra in [&["--dry-run"][..], &[]] {
+            let mut args = vec![target, "--no-git"];
+            args.extend_from_slice(extra);
+            let (code, _, stderr) = new_in(cwd.path(), &args);
+            assert_eq!(code, 73, "{target} {extra:?}: {stderr}");
+            assert!(
+                stderr.contains("already exists and is not a folder"),
+                "{target}: {stderr}"
+            );
+        }
     }
     assert_eq!(entries(cwd.path()), ["afile", "dangling"]);
 }
