@@ -3,6 +3,7 @@
 //! Data flows one way: answers -> [`spec::ProjectSpec`] -> [`plan::Plan`] -> [`writer`] -> post steps. Tests call
 //! each step in-process; `main.rs` only parses flags and maps errors to exit codes.
 
+pub mod answers_file;
 pub mod cli;
 pub mod commands;
 pub mod context;

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
-use toml_edit::DocumentMut;
+use toml_edit::{DocumentMut, Item};
 
 use crate::error::Error;
 use crate::input_file::read_text;
@@ -104,6 +104,18 @@ impl Overlay {
                 ));
             }
         }
+        if let Some(tool) = document.get("scaffold") {
+            let valid = tool.as_table_like().is_some_and(|table| {
+                table.iter().all(|(key, _)| key == "version")
+                    && table.get("version").is_some_and(Item::is_str)
+            });
+            if !valid {
+                return Err(format!(
+                    "`scaffold` in {MANIFEST_NAME} must be a table with one string, `version`, as \
+                     `scaffold templates export` writes it"
+                ));
+            }
+        }
         if let Some(exported) = document.get("exported") {
             let exported = exported
                 .as_table_like()
@@ -142,7 +154,9 @@ impl Overlay {
                      put your own `{path}` in the overlay instead"
                 ));
             }
-            self.excluded.push(path.to_owned());
+            if !self.excluded.iter().any(|excluded| excluded == path) {
+                self.excluded.push(path.to_owned());
+            }
         }
         Ok(())
     }

@@ -4,7 +4,7 @@
 //! config, built-in default. Every source goes through the same validation, and every problem is collected so a
 //! non-interactive run reports them all at once.
 
-use crate::manifest::AnswersFile;
+use crate::answers_file::AnswersFile;
 use crate::module_path::{ModulePath, check_not_dependency};
 use crate::spec::Database;
 use crate::user_config::{UserDefaults, parse_bool};

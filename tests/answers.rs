@@ -603,3 +603,47 @@ fn named_pipes_are_rejected_without_blocking() {
 
     assert!(!cwd.path().join("svc").exists());
 }
+
+#[test]
+fn answers_file_tables_are_checked() {
+    let cwd = TempDir::new().unwrap();
+    fs::write(
+        cwd.path().join("answers.toml"),
+        "[answers]\nname = \"svc\"\n[database]\nx = 1\n[overlay]\nfiles = \"NOTES.md\"\n",
+    )
+    .unwrap();
+
+    let (code, _, stderr) = new_in(
+        cwd.path(),
+        &["--answers", "answers.toml", "--yes", "--no-git"],
+        &[],
+    );
+
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("unknown table `database`"), "{stderr}");
+    assert!(
+        stderr.contains("`overlay.files` must be a list of strings"),
+        "{stderr}"
+    );
+    assert!(!cwd.path().join("svc").exists());
+}
+
+#[test]
+fn inline_answers_table_is_read() {
+    let cwd = TempDir::new().unwrap();
+    fs::write(
+        cwd.path().join("answers.toml"),
+        "answers = { name = \"svc\", database = \"none\" }\n",
+    )
+    .unwrap();
+
+    let (code, _, stderr) = new_in(
+        cwd.path(),
+        &["--answers", "answers.toml", "--yes", "--no-git"],
+        &[],
+    );
+
+    assert_eq!(code, 0, "{stderr}");
+    let manifest = fs::read_to_string(cwd.path().join("svc/scaffold.toml")).unwrap();
+    assert!(manifest.contains("database = \"none\""), "{manifest}");
+}

@@ -212,7 +212,10 @@ fn excluded_built_in_is_not_generated() {
 #[test]
 fn unsafe_overlay_paths_are_rejected() {
     type Prepare = fn(&Path);
-    let cases: [(&str, Prepare); 11] = [
+    let cases: [(&str, Prepare); 12] = [
+        ("must be a table with one string, `version`", |team| {
+            fs::write(team.join("scaffold-templates.toml"), "scaffold = 1\n").unwrap()
+        }),
         ("contains a control character", |team| {
             fs::write(team.join("two\nlines"), "x\n").unwrap()
         }),
@@ -331,7 +334,7 @@ fn exclusion_is_recorded_for_answers() {
     fs::create_dir(&team).unwrap();
     fs::write(
         team.join("scaffold-templates.toml"),
-        "exclude = [\"docker-compose.yml\"]\n",
+        "exclude = [\"docker-compose.yml\", \"docker-compose.yml\"]\n",
     )
     .unwrap();
     let (code, _, stderr) = new_with_team(cwd.path(), &[]);
@@ -481,7 +484,22 @@ fn changed_overlay_with_answers_warns() {
     let (code, _, stderr) = new_with_team(cwd.path(), &again);
     assert_eq!(code, 0, "{stderr}");
     assert!(
-        stderr.contains("overlay files that differ from the answers file's record: NOTICE"),
+        stderr.contains("the overlay differs from the one the answers file records"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("rendered differently: NOTICE"), "{stderr}");
+
+    fs::write(team.join("EXTRA"), "x\n").unwrap();
+    fs::write(
+        team.join("scaffold-templates.toml"),
+        "exclude = [\"docker-compose.yml\"]\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = new_with_team(cwd.path(), &again);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(stderr.contains("new in the overlay: EXTRA"), "{stderr}");
+    assert!(
+        stderr.contains("now excluded: docker-compose.yml"),
         "{stderr}"
     );
 }

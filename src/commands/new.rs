@@ -5,10 +5,10 @@ use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
+use crate::answers_file::AnswersFile;
 use crate::cli::NewArgs;
 use crate::error::Error;
 use crate::git::{self, GitOutcome};
-use crate::manifest::AnswersFile;
 use crate::output::Output;
 use crate::overlay::{self, Overlay};
 use crate::plan::{Customization, Plan};
@@ -74,7 +74,7 @@ pub fn run(args: &NewArgs, context: &RunContext<'_>, out: &mut dyn Write) -> Res
     };
     let plan = Plan::render_with(&spec, customization)?;
     if let Some(file) = &answers_file {
-        recreate::warn_about_overlay_changes(file, &plan, &context.output);
+        recreate::warn_about_overlay_changes(file, overlay.as_ref(), &plan, &context.output);
     }
 
     let overwritten = existing_paths(&plan, &spec);

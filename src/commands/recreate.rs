@@ -2,7 +2,10 @@
 //! warnings where the result may differ from the recorded files.
 
 use crate::error::Error;
-use crate::manifest::{AnswersFile, sha256_hex};
+use std::collections::BTreeSet;
+
+use crate::answers_file::AnswersFile;
+use crate::manifest::sha256_hex;
 use crate::output::Output;
 use crate::overlay::Overlay;
 use crate::plan::Plan;
@@ -55,29 +58,68 @@ pub fn warn_about_version(file: &AnswersFile, output: &Output) {
     }
 }
 
-/// Warns when files that came from the template overlay no longer match the hashes that the answers file
-/// records, which means the overlay or the answers changed since the file was written. Files from built-in
-/// templates are not compared: with the same version of scaffold they change only with the answers, which the user
-/// chose. A file from another version gets the version warning instead.
-pub fn warn_about_overlay_changes(file: &AnswersFile, plan: &Plan, output: &Output) {
+/// Warns when the overlay differs from the one the answers file records. It compares the overlay's files, its
+/// exclusions, and the hash of each overlay file as rendered now. Files from built-in templates are not compared,
+/// because with the same version of scaffold they change only with the answers, which the user chose. A file from
+/// another version gets the version warning instead.
+pub fn warn_about_overlay_changes(
+    file: &AnswersFile,
+    overlay: Option<&Overlay>,
+    plan: &Plan,
+    output: &Output,
+) {
     if output.quiet || file.written_by.as_deref() != Some(env!("CARGO_PKG_VERSION")) {
         return;
     }
-    let changed: Vec<&str> = file
-        .overlay_files
-        .iter()
-        .filter(|path| {
-            let planned = plan.files.iter().find(|planned| &planned.path == *path);
-            let current = planned.map(|planned| sha256_hex(&planned.contents));
-            current.as_ref() != file.file_hashes.get(path.as_str())
+    let current: BTreeSet<&str> = overlay
+        .map(|overlay| {
+            overlay
+                .files
+                .iter()
+                .map(|file| file.path.as_str())
+                .collect()
         })
-        .map(String::as_str)
+        .unwrap_or_default();
+    let recorded: BTreeSet<&str> = file.overlay_files.iter().map(String::as_str).collect();
+    let excluded: BTreeSet<&str> = overlay
+        .map(|overlay| overlay.excluded.iter().map(String::as_str).collect())
+        .unwrap_or_default();
+    let recorded_excluded: BTreeSet<&str> =
+        file.overlay_excluded.iter().map(String::as_str).collect();
+    let rendered_differently = current.intersection(&recorded).copied().filter(|path| {
+        let planned = plan.files.iter().find(|planned| planned.path == *path);
+        let hash = planned.map(|planned| sha256_hex(&planned.contents));
+        hash.as_ref() != file.file_hashes.get(*path)
+    });
+
+    let changes = [
+        (
+            "new in the overlay",
+            current.difference(&recorded).copied().collect::<Vec<_>>(),
+        ),
+        (
+            "no longer in the overlay",
+            recorded.difference(&current).copied().collect(),
+        ),
+        ("rendered differently", rendered_differently.collect()),
+        (
+            "now excluded",
+            excluded.difference(&recorded_excluded).copied().collect(),
+        ),
+        (
+            "no longer excluded",
+            recorded_excluded.difference(&excluded).copied().collect(),
+        ),
+    ];
+    let described: Vec<String> = changes
+        .iter()
+        .filter(|(_, paths)| !paths.is_empty())
+        .map(|(change, paths)| format!("{change}: {}", paths.join(", ")))
         .collect();
-    if !changed.is_empty() {
+    if !described.is_empty() {
         eprintln!(
-            "warning: overlay files that differ from the answers file's record: {}; the overlay or the answers \
-             changed since it was written",
-            changed.join(", ")
+            "warning: the overlay differs from the one the answers file records, so the files will too; {}",
+            described.join("; ")
         );
     }
 }

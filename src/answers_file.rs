@@ -1,0 +1,192 @@
+//! Reading an answers file: a project's `scaffold.toml`, or a hand-written file with an `[answers]` table.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use toml_edit::{DocumentMut, Item, TableLike};
+
+use crate::error::Error;
+use crate::input_file::{ReadError, read_text};
+use crate::user_config::check_value_type;
+
+/// Answers read from a manifest or answers file, as text, with the version of scaffold that wrote them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AnswersFile {
+    pub written_by: Option<String>,
+    /// Pairs of (key, value as text), in file order.
+    pub values: Vec<(String, String)>,
+    /// The `[variables]` table: values given with `--set`.
+    pub variables: BTreeMap<String, String>,
+    /// Files that came from a template overlay when the project was generated.
+    pub overlay_files: Vec<String>,
+    /// Built-in files that the overlay excluded.
+    pub overlay_excluded: Vec<String>,
+    /// The `[files]` table: the sha256 of each generated file, by path.
+    pub file_hashes: BTreeMap<String, String>,
+    /// One line per entry of the wrong type or with an unknown key, to be reported with every other problem.
+    pub problems: Vec<String>,
+}
+
+/// Keys an `[answers]` table may contain, the same as the question keys.
+const ANSWER_KEYS: [&str; 4] = ["name", "module", "database", "git"];
+
+/// The tables of a manifest. A hand-written answers file needs only `answers`.
+const TABLES: [&str; 5] = ["scaffold", "answers", "variables", "overlay", "files"];
+
+impl AnswersFile {
+    /// Reads `path`, failing when it cannot be used at all and collecting every smaller problem in `problems`.
+    pub fn load(path: &Path) -> Result<Self, Error> {
+        let invalid = |reason: String| {
+            Error::InvalidInput(format!(
+                "invalid answers file `{}`: {reason}",
+                path.display()
+            ))
+        };
+        let text = match read_text(path) {
+            Ok(text) => text,
+            Err(ReadError::NotFound) => {
+                return Err(Error::InvalidInput(format!(
+                    "answers file `{}` not found",
+                    path.display()
+                )));
+            }
+            Err(ReadError::NotRegularFile { folder: true }) => {
+                return Err(invalid(
+                    "it is a folder; give the scaffold.toml file inside it".into(),
+                ));
+            }
+            Err(error) => {
+                let reason = error
+                    .reason()
+                    .map_err(|source| Error::io("read the answers file", path, source))?;
+                return Err(invalid(reason));
+            }
+        };
+        let document = text
+            .parse::<DocumentMut>()
+            .map_err(|error| invalid(error.to_string().trim().to_owned()))?;
+        let answers = document
+            .get("answers")
+            .and_then(Item::as_table_like)
+            .ok_or_else(|| invalid("it has no [answers] table".into()))?;
+
+        let origin = format!("(in answers file `{}`)", path.display());
+        let mut reader = Reader {
+            origin: &origin,
+            problems: Vec::new(),
+        };
+        for (key, _) in document.iter() {
+            if !TABLES.contains(&key) {
+                reader.problem(format!(
+                    "unknown table `{key}`; valid tables are {}",
+                    TABLES.join(", ")
+                ));
+            }
+        }
+        let values = reader.answers(answers);
+        let variables = reader.strings(document.get("variables"), "variables");
+        let overlay = document.get("overlay");
+        let overlay_files =
+            reader.list(overlay.and_then(|item| item.get("files")), "overlay.files");
+        let overlay_excluded = reader.list(
+            overlay.and_then(|item| item.get("excluded")),
+            "overlay.excluded",
+        );
+        let file_hashes = reader.strings(document.get("files"), "files");
+        let written_by = document
+            .get("scaffold")
+            .and_then(|tool| tool.get("version"))
+            .and_then(Item::as_str);
+        Ok(Self {
+            written_by: written_by.map(str::to_owned),
+            values,
+            variables,
+            overlay_files,
+            overlay_excluded,
+            file_hashes,
+            problems: reader.problems,
+        })
+    }
+
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.values
+            .iter()
+            .find(|(name, _)| name == key)
+            .map(|(_, text)| text.as_str())
+    }
+}
+
+/// Collects the problems of one answers file while its tables are read.
+struct Reader<'a> {
+    origin: &'a str,
+    problems: Vec<String>,
+}
+
+impl Reader<'_> {
+    fn problem(&mut self, text: String) {
+        self.problems.push(format!("{text} {}", self.origin));
+    }
+
+    /// Reads the `[answers]` table, whose values have the types that scaffold writes, so that a hand edit such as
+    /// git = "no" is caught.
+    fn answers(&mut self, table: &dyn TableLike) -> Vec<(String, String)> {
+        let mut values = Vec::new();
+        for (key, item) in table.iter() {
+            if !ANSWER_KEYS.contains(&key) {
+                self.problem(format!(
+                    "unknown key `{key}` in [answers]; valid keys are {}",
+                    ANSWER_KEYS.join(", ")
+                ));
+                continue;
+            }
+            if let Err(problem) = check_value_type(key, item, key == "git") {
+                self.problem(problem);
+                continue;
+            }
+            let text = match item.as_bool() {
+                Some(flag) => flag.to_string(),
+                None => item.as_str().unwrap_or_default().to_owned(),
+            };
+            values.push((key.to_owned(), text));
+        }
+        values
+    }
+
+    /// Reads a table of strings such as `[variables]`; a missing table is empty.
+    fn strings(&mut self, item: Option<&Item>, name: &str) -> BTreeMap<String, String> {
+        let mut out = BTreeMap::new();
+        let Some(item) = item else {
+            return out;
+        };
+        let Some(table) = item.as_table_like() else {
+            self.problem(format!("`{name}` must be a table"));
+            return out;
+        };
+        for (key, value) in table.iter() {
+            match value.as_str() {
+                Some(text) => {
+                    out.insert(key.to_owned(), text.to_owned());
+                }
+                None => self.problem(format!("`{name}.{key}` must be a string")),
+            }
+        }
+        out
+    }
+
+    /// Reads a list of strings such as `overlay.files`; a missing list is empty.
+    fn list(&mut self, item: Option<&Item>, name: &str) -> Vec<String> {
+        let Some(item) = item else {
+            return Vec::new();
+        };
+        let strings = item.as_array().and_then(|array| {
+            array
+                .iter()
+                .map(|entry| entry.as_str().map(str::to_owned))
+                .collect::<Option<Vec<_>>>()
+        });
+        strings.unwrap_or_else(|| {
+            self.problem(format!("`{name}` must be a list of strings"));
+            Vec::new()
+        })
+    }
+}
