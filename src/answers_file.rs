@@ -55,12 +55,7 @@ impl AnswersFile {
                     "it is a folder; give the scaffold.toml file inside it".into(),
                 ));
             }
-            Err(error) => {
-                let reason = error
-                    .reason()
-                    .map_err(|source| Error::io("read the answers file", path, source))?;
-                return Err(invalid(reason));
-            }
+            Err(error) => return Err(error.into_error(path, "read the answers file", invalid)),
         };
         let document = text
             .parse::<DocumentMut>()

@@ -4,6 +4,8 @@ use std::fs;
 use std::io;
 use std::path::Path;
 
+use crate::error::Error;
+
 /// The reason an input file could not be read as text.
 #[derive(Debug)]
 pub enum ReadError {
@@ -48,6 +50,20 @@ impl ReadError {
             }
             Self::NotUtf8 => Ok("it is not UTF-8 text".into()),
             Self::Io(error) => Err(error),
+        }
+    }
+
+    /// Turns the problem into an error: `invalid` with the reason for a file that cannot be used, or an I/O error
+    /// of `action` on `path`.
+    pub fn into_error(
+        self,
+        path: &Path,
+        action: &'static str,
+        invalid: impl Fn(String) -> Error,
+    ) -> Error {
+        match self.reason() {
+            Ok(reason) => invalid(reason),
+            Err(source) => Error::io(action, path, source),
         }
     }
 }

@@ -135,12 +135,7 @@ impl UserConfig {
         let text = match read_text(path) {
             Ok(text) => text,
             Err(ReadError::NotFound) => String::new(),
-            Err(error) => {
-                let reason = error
-                    .reason()
-                    .map_err(|source| Error::io("read", path, source))?;
-                return Err(invalid(reason));
-            }
+            Err(error) => return Err(error.into_error(path, "read", invalid)),
         };
         let document = text
             .parse::<DocumentMut>()
