@@ -51,9 +51,12 @@ impl AnswersFile {
                 )));
             }
             Err(ReadError::NotRegularFile { folder: true }) => {
-                return Err(invalid(
-                    "it is a folder; give the scaffold.toml file inside it".into(),
-                ));
+                let hint = if path.join(crate::manifest::FILE_NAME).is_file() {
+                    "give the scaffold.toml file inside it"
+                } else {
+                    "give a file, such as the scaffold.toml of a project"
+                };
+                return Err(invalid(format!("it is a folder; {hint}")));
             }
             Err(error) => return Err(error.into_error(path, "read the answers file", invalid)),
         };

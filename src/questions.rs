@@ -58,7 +58,7 @@ pub const ALL: [&Question; 4] = [&NAME, &MODULE, &DATABASE, &GIT];
 
 fn validate_name(text: &str) -> Result<String, String> {
     if text.trim().is_empty() {
-        return Err("the project folder is empty; use a name such as `billing`".into());
+        return Err("the project name is empty; use a folder name such as `billing`".into());
     }
     if text.chars().any(char::is_control) {
         return Err(format!(

@@ -479,6 +479,22 @@ fn changed_overlay_with_answers_warns() {
     let (code, _, stderr) = new_with_team(cwd.path(), &again);
     assert_eq!(code, 0, "{stderr}");
     assert!(!stderr.contains("warning"), "unchanged overlay: {stderr}");
+    // Another name renders NOTICE differently, as the user asked.
+    let (code, _, stderr) = scaffold_in(
+        cwd.path(),
+        &[
+            "new",
+            "other",
+            "--templates",
+            "team",
+            "--no-git",
+            "--dry-run",
+            "--answers",
+            "svc/scaffold.toml",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("warning"), "another name: {stderr}");
 
     fs::write(team.join("NOTICE"), "Team {{ app_name }}, edited\n").unwrap();
     let (code, _, stderr) = new_with_team(cwd.path(), &again);

@@ -74,7 +74,12 @@ pub fn run(args: &NewArgs, context: &RunContext<'_>, out: &mut dyn Write) -> Res
     };
     let plan = Plan::render_with(&spec, customization)?;
     if let Some(file) = &answers_file {
-        recreate::warn_about_overlay_changes(file, overlay.as_ref(), &plan, &context.output);
+        let rendered = recreate::Rendered {
+            plan: &plan,
+            spec: &spec,
+            variables: &variables,
+        };
+        recreate::warn_about_overlay_changes(file, overlay.as_ref(), rendered, &context.output);
     }
 
     let overwritten = existing_paths(&plan, &spec);

@@ -2,13 +2,14 @@
 //! warnings where the result may differ from the recorded files.
 
 use crate::error::Error;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::answers_file::AnswersFile;
 use crate::manifest::sha256_hex;
 use crate::output::Output;
 use crate::overlay::Overlay;
 use crate::plan::Plan;
+use crate::spec::ProjectSpec;
 
 /// Rejects an answers file from a project that used a template overlay when no overlay is given now, because the
 /// project could not be recreated: the overlay's files would be missing or replaced by built-in ones.
@@ -65,7 +66,7 @@ pub fn warn_about_version(file: &AnswersFile, output: &Output) {
 pub fn warn_about_overlay_changes(
     file: &AnswersFile,
     overlay: Option<&Overlay>,
-    plan: &Plan,
+    rendered: Rendered<'_>,
     output: &Output,
 ) {
     if output.quiet || file.written_by.as_deref() != Some(env!("CARGO_PKG_VERSION")) {
@@ -86,8 +87,17 @@ pub fn warn_about_overlay_changes(
         .unwrap_or_default();
     let recorded_excluded: BTreeSet<&str> =
         file.overlay_excluded.iter().map(String::as_str).collect();
+    // Other answers or variables render overlay files differently by design, so only the same ones are compared.
+    let same_inputs = same_answers(file, rendered.spec) && *rendered.variables == file.variables;
     let rendered_differently = current.intersection(&recorded).copied().filter(|path| {
-        let planned = plan.files.iter().find(|planned| planned.path == *path);
+        if !same_inputs {
+            return false;
+        }
+        let planned = rendered
+            .plan
+            .files
+            .iter()
+            .find(|planned| planned.path == *path);
         let hash = planned.map(|planned| sha256_hex(&planned.contents));
         hash.as_ref() != file.file_hashes.get(*path)
     });
@@ -122,4 +132,19 @@ pub fn warn_about_overlay_changes(
             described.join("; ")
         );
     }
+}
+
+/// A rendered project and what it was rendered from.
+#[derive(Clone, Copy)]
+pub struct Rendered<'a> {
+    pub plan: &'a Plan,
+    pub spec: &'a ProjectSpec,
+    pub variables: &'a BTreeMap<String, String>,
+}
+
+/// Reports whether `spec` has the answers that `file` records, apart from `git`, which renders no overlay file.
+fn same_answers(file: &AnswersFile, spec: &ProjectSpec) -> bool {
+    file.get("name") == Some(spec.names.folder.as_str())
+        && file.get("module") == Some(spec.names.module_path.as_str())
+        && file.get("database") == Some(spec.database.as_str())
 }
