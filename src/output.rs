@@ -47,3 +47,12 @@ impl Output {
         Some(spinner)
     }
 }
+
+/// Returns `count` with `noun`, adding an "s" unless the count is 1, as in "1 file" and "3 files". Every noun it
+/// is used with takes a plain "s".
+pub fn counted(count: usize, noun: &str) -> String {
+    match count {
+        1 => format!("1 {noun}"),
+        many => format!("{many} {noun}s"),
+    }
+}

@@ -8,6 +8,7 @@ use crate::context::{Context, VARIABLES};
 use crate::error::Error;
 use crate::jinja;
 use crate::manifest;
+use crate::output::counted;
 use crate::overlay::Overlay;
 use crate::spec::ProjectSpec;
 use crate::templates::BUILT_IN;
@@ -94,12 +95,9 @@ impl Plan {
             }
         }
         if !errors.is_empty() {
-            let count = match errors.len() {
-                1 => "1 template error".to_owned(),
-                many => format!("{many} template errors"),
-            };
             let message = format!(
-                "{count} in the overlay; nothing was written\n{}",
+                "{} in the overlay; nothing was written\n{}",
+                counted(errors.len(), "template error"),
                 errors.join("\n")
             );
             return Err(Error::InvalidInput(message));

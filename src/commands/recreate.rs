@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::answers_file::AnswersFile;
 use crate::manifest::sha256_hex;
-use crate::output::Output;
+use crate::output::{Output, counted};
 use crate::overlay::Overlay;
 use crate::plan::Plan;
 use crate::spec::ProjectSpec;
@@ -21,14 +21,14 @@ pub fn check_overlay_present(file: &AnswersFile, overlay: Option<&Overlay>) -> R
     if !file.overlay_files.is_empty() {
         changes.push(format!(
             "{} from a template overlay ({})",
-            file_count(file.overlay_files.len()),
+            counted(file.overlay_files.len(), "file"),
             file.overlay_files.join(", ")
         ));
     }
     if !file.overlay_excluded.is_empty() {
         changes.push(format!(
             "{} that a template overlay excluded ({})",
-            file_count(file.overlay_excluded.len()),
+            counted(file.overlay_excluded.len(), "file"),
             file.overlay_excluded.join(", ")
         ));
     }
@@ -39,13 +39,6 @@ pub fn check_overlay_present(file: &AnswersFile, overlay: Option<&Overlay>) -> R
         "the answers file lists {}; pass the same overlay with `--templates DIR`",
         changes.join(" and ")
     )))
-}
-
-fn file_count(count: usize) -> String {
-    match count {
-        1 => "1 file".to_owned(),
-        many => format!("{many} files"),
-    }
 }
 
 /// Warns when an answers file comes from another version of scaffold, whose templates may differ.

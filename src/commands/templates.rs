@@ -11,6 +11,7 @@ use crate::cli::TemplatesCommand;
 use crate::context::{Context, VARIABLES};
 use crate::error::Error;
 use crate::manifest::sha256_hex;
+use crate::output::counted;
 use crate::overlay::MANIFEST_NAME;
 use crate::plan::{FILE_MODE, Plan, PlannedFile};
 use crate::spec::{Answers, ProjectSpec};
@@ -34,10 +35,7 @@ pub fn run(
             if quiet {
                 return Ok(());
             }
-            let count = match chosen.len() {
-                1 => "1 template".to_owned(),
-                many => format!("{many} templates"),
-            };
+            let count = counted(chosen.len(), "template");
             writeln!(out, "exported {count} to {}", to.display()).map_err(stdout_error)?;
             writeln!(
                 out,
