@@ -1,10 +1,10 @@
 //! Checks that an answers file, usually a project's `scaffold.toml`, can recreate the project it describes, with
 //! warnings where the result may differ from the recorded files.
 
-use crate::error::Error;
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::answers_file::AnswersFile;
+use crate::error::Error;
 use crate::manifest::sha256_hex;
 use crate::output::{Output, counted};
 use crate::overlay::Overlay;
@@ -82,18 +82,23 @@ pub fn warn_about_overlay_changes(
         file.overlay_excluded.iter().map(String::as_str).collect();
     // Other answers or variables render overlay files differently by design, so only the same ones are compared.
     let same_inputs = same_answers(file, rendered.spec) && *rendered.variables == file.variables;
-    let rendered_differently = current.intersection(&recorded).copied().filter(|path| {
-        if !same_inputs {
-            return false;
-        }
-        let planned = rendered
-            .plan
-            .files
-            .iter()
-            .find(|planned| planned.path == *path);
-        let hash = planned.map(|planned| sha256_hex(&planned.contents));
-        hash.as_ref() != file.file_hashes.get(*path)
-    });
+    let rendered_differently: Vec<&str> = if same_inputs {
+        current
+            .intersection(&recorded)
+            .copied()
+            .filter(|path| {
+                let planned = rendered
+                    .plan
+                    .files
+                    .iter()
+                    .find(|planned| planned.path == *path);
+                let hash = planned.map(|planned| sha256_hex(&planned.contents));
+                hash.as_ref() != file.file_hashes.get(*path)
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
 
     let changes = [
         (
@@ -104,7 +109,7 @@ pub fn warn_about_overlay_changes(
             "no longer in the overlay",
             recorded.difference(&current).copied().collect(),
         ),
-        ("rendered differently", rendered_differently.collect()),
+        ("rendered differently", rendered_differently),
         (
             "now excluded",
             excluded.difference(&recorded_excluded).copied().collect(),
