@@ -243,10 +243,10 @@ fn stage(plan: &Plan, root: &Path, target: &Path, interrupted: &AtomicBool) -> R
             return Err(Error::Interrupted);
         }
         let path = root.join(&file.path);
-        let shown = target.join(&file.path);
+        let target_path = target.join(&file.path);
         if let Some(parent) = path.parent() {
             fs::create_dir_all(parent)
-                .map_err(|source| Error::io("create", shown.parent().unwrap_or(target), source))?;
+                .map_err(|source| Error::io("create", target_path.parent().unwrap_or(target), source))?;
         }
         // The mode goes through the umask, like files any other tool creates.
         let mut output = fs::OpenOptions::new()
@@ -254,10 +254,10 @@ fn stage(plan: &Plan, root: &Path, target: &Path, interrupted: &AtomicBool) -> R
             .create_new(true)
             .mode(file.mode)
             .open(&path)
-            .map_err(|source| Error::io("create", &shown, source))?;
+            .map_err(|source| Error::io("create", &target_path, source))?;
         output
             .write_all(&file.contents)
-            .map_err(|source| Error::io("write", &shown, source))?;
+            .map_err(|source| Error::io("write", &target_path, source))?;
     }
     Ok(())
 }

@@ -546,8 +546,8 @@ fn config_set_keeps_linked_file() {
     assert_eq!(fs::read_to_string(&shared).unwrap(), "git = false\n");
 }
 
-/// Runs scaffold with `args` in `cwd`, killing it if it has not exited within 20 s, and returns its exit code and
-/// stderr; a hang fails the test instead of blocking the suite.
+/// Runs scaffold with `args` in `cwd` and returns its exit code and stderr. It kills a run that has not exited
+/// within 20 s, so that a hang fails the test instead of blocking the suite.
 fn scaffold_within_deadline(cwd: &Path, args: &[&str]) -> (i32, String) {
     let mut child = scaffold(cwd)
         .args(args)

@@ -1,6 +1,6 @@
 //! Keeps the programs under `bench/` building against the code that they measure, so that the commands in
-//! docs/benchmarks.md still run: the load generator, the baseline server, and the middleware benchmark, which only
-//! compiles inside a generated project.
+//! docs/benchmarks.md still run. They are the load generator, the baseline server and the middleware benchmark,
+//! which compiles only inside a generated project.
 
 mod support;
 

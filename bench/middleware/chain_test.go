@@ -63,7 +63,7 @@ func BenchmarkMiddleware(b *testing.B) {
 		{"BodyLimit", []func(http.Handler) http.Handler{middleware.BodyLimit(1 << 20)}},
 		{"Timeout", []func(http.Handler) http.Handler{middleware.Timeout(10 * time.Second)}},
 		{"Recover", []func(http.Handler) http.Handler{middleware.Recover(logger)}},
-		// The order of withMiddleware in internal/api/routes.go.
+		// The same order as withMiddleware in internal/api/routes.go.
 		{"all", []func(http.Handler) http.Handler{
 			middleware.RequestID, middleware.SecurityHeaders, middleware.AccessLog(logger), cors, rateLimit,
 			middleware.BodyLimit(1 << 20), middleware.Timeout(10 * time.Second), middleware.Recover(logger),

@@ -157,7 +157,7 @@ func parseProblem(key string, typ reflect.Type, value string) string {
 		accepted = "a whole number"
 		if typ == reflect.TypeFor[time.Duration]() {
 			// time.ParseDuration rejects a number without a unit, such as
-			// "30", so the message asks for the unit.
+			// "30", so the message names the missing unit.
 			accepted = "a duration with a unit, such as 500ms, 10s or 1m"
 		}
 	case reflect.Float64:
