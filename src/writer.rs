@@ -245,8 +245,9 @@ fn stage(plan: &Plan, root: &Path, target: &Path, interrupted: &AtomicBool) -> R
         let path = root.join(&file.path);
         let target_path = target.join(&file.path);
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent)
-                .map_err(|source| Error::io("create", target_path.parent().unwrap_or(target), source))?;
+            fs::create_dir_all(parent).map_err(|source| {
+                Error::io("create", target_path.parent().unwrap_or(target), source)
+            })?;
         }
         // The mode goes through the umask, like files any other tool creates.
         let mut output = fs::OpenOptions::new()
