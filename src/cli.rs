@@ -73,7 +73,7 @@ pub struct NewArgs {
     pub module: Option<String>,
 
     /// Choose the database the service stores its data in [default: sqlite].
-    #[arg(long, value_name = "NAME", value_parser = DatabaseName)]
+    #[arg(long, value_name = "NAME", value_parser = Listed(database_names))]
     pub db: Option<String>,
 
     /// Read answers from a file, such as the scaffold.toml of an existing project.
@@ -115,18 +115,22 @@ pub enum ConfigCommand {
     List,
     /// Print the value of one key.
     Get {
-        /// module_prefix, templates, database or git.
+        /// The key to print.
+        #[arg(value_parser = Listed(config_keys))]
         key: String,
     },
     /// Set a key, keeping the rest of the file as written.
     Set {
-        /// module_prefix, templates, database or git.
+        /// The key to set.
+        #[arg(value_parser = Listed(config_keys))]
         key: String,
+        /// The new value; `scaffold config --help` lists what each key accepts.
         value: String,
     },
     /// Remove a key.
     Unset {
-        /// module_prefix, templates, database or git.
+        /// The key to remove. A key in the file that scaffold does not know can be removed too.
+        #[arg(value_parser = Listed(config_keys))]
         key: String,
     },
     /// Print the config file's path.
@@ -152,12 +156,12 @@ pub enum TemplatesCommand {
     Vars,
 }
 
-/// The `--db` value parser. It accepts any text, because an invalid database is reported together with every
-/// other invalid answer, and names the databases only for help and shell completion.
-#[derive(Debug, Clone)]
-struct DatabaseName;
+/// A value parser that accepts any text and names the expected values only for help and shell completion. An
+/// invalid value is then reported by scaffold itself, together with every other problem of the command.
+#[derive(Debug, Clone, Copy)]
+struct Listed(fn() -> Vec<&'static str>);
 
-impl clap::builder::TypedValueParser for DatabaseName {
+impl clap::builder::TypedValueParser for Listed {
     type Value = String;
 
     fn parse_ref(
@@ -172,7 +176,15 @@ impl clap::builder::TypedValueParser for DatabaseName {
     fn possible_values(
         &self,
     ) -> Option<Box<dyn Iterator<Item = clap::builder::PossibleValue> + '_>> {
-        let names = crate::spec::Database::names().into_iter();
+        let names = (self.0)().into_iter();
         Some(Box::new(names.map(clap::builder::PossibleValue::new)))
     }
+}
+
+fn database_names() -> Vec<&'static str> {
+    crate::spec::Database::names()
+}
+
+fn config_keys() -> Vec<&'static str> {
+    crate::user_config::KEYS.iter().map(|key| key.name).collect()
 }

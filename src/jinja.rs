@@ -4,6 +4,7 @@
 //! The settings match askama's behaviour: no auto-escaping, trailing newline dropped (the plan adds exactly one),
 //! undefined variables are errors, and YAML files use the alternative delimiters.
 
+use std::collections::HashSet;
 use std::fmt;
 
 use minijinja::syntax::SyntaxConfig;
@@ -46,6 +47,19 @@ pub fn render(path: &str, source: &str, context: &Value) -> Result<String, Templ
         .template_from_named_str(path, source)
         .and_then(|template| template.render(context))
         .map_err(|error| locate(path, source, &error))
+}
+
+/// Returns the names of the variables that the template `source`, known as `path`, may look up. The analysis is
+/// static, so it covers every branch. A template that does not parse gives no names; rendering reports its error.
+pub fn variables_used(path: &str, source: &str) -> HashSet<String> {
+    let mut environment = Environment::new();
+    if uses_alt_syntax(path) {
+        environment.set_syntax(alt_syntax());
+    }
+    environment
+        .template_from_named_str(path, source)
+        .map(|template| template.undeclared_variables(false))
+        .unwrap_or_default()
 }
 
 fn alt_syntax() -> SyntaxConfig {
@@ -139,6 +153,18 @@ mod tests {
             "Dockerfile:2:15: undefined variable `team_name`; give it with `--set team_name=VALUE`, or see \
              `scaffold templates vars` for the built-in ones"
         );
+    }
+
+    #[test]
+    fn variables_used_covers_every_branch_and_syntax() {
+        let used = variables_used(
+            "a.go",
+            "{% if team %}{{ owner }}{% else %}{% set x = 1 %}{{ x }}{% endif %}",
+        );
+        assert_eq!(used, HashSet::from(["team".to_owned(), "owner".to_owned()]));
+        let used = variables_used("ci.yml", "${{ github.sha }} [[ team ]]");
+        assert_eq!(used, HashSet::from(["team".to_owned()]));
+        assert!(variables_used("a.go", "{% if %}").is_empty());
     }
 
     #[test]

@@ -6,7 +6,7 @@
 //! contain `..`, or are symbolic links leading outside the overlay are rejected, so an overlay can never make
 //! scaffold write outside the project folder.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashSet};
 use std::fs;
 use std::path::{Component, Path, PathBuf};
 
@@ -14,6 +14,7 @@ use toml_edit::{DocumentMut, Item};
 
 use crate::error::Error;
 use crate::input_file::read_text;
+use crate::jinja;
 use crate::manifest::sha256_hex;
 use crate::templates;
 
@@ -163,6 +164,31 @@ impl Overlay {
 
     pub fn file(&self, path: &str) -> Option<&OverlayFile> {
         self.files.iter().find(|file| file.path == path)
+    }
+
+    /// Returns the names in `variables` that no overlay template looks up, so that a misspelt `--set` name is
+    /// reported instead of silently having no effect. Files that are not UTF-8 are copied, not rendered, and use
+    /// none.
+    pub fn unused_variables<'a>(
+        &self,
+        variables: impl IntoIterator<Item = &'a String>,
+    ) -> Vec<&'a str> {
+        let used: HashSet<String> = self
+            .files
+            .iter()
+            .filter_map(|file| {
+                Some((
+                    file.path.as_str(),
+                    std::str::from_utf8(&file.contents).ok()?,
+                ))
+            })
+            .flat_map(|(path, source)| jinja::variables_used(path, source))
+            .collect();
+        variables
+            .into_iter()
+            .filter(|name| !used.contains(*name))
+            .map(String::as_str)
+            .collect()
     }
 
     /// Lists overlay files that replace a built-in template whose source changed since it was exported.

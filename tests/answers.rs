@@ -499,6 +499,13 @@ fn completions_are_printed() {
             "{shell} completes the flags of new"
         );
     }
+    // clap_complete completes the values of positional arguments for these shells only.
+    for shell in ["bash", "zsh"] {
+        let (_, stdout, _) = run(scaffold(cwd.path()).args(["completions", shell]));
+        for value in ["module_prefix", "templates", "database", "git", "postgres"] {
+            assert!(stdout.contains(value), "{shell} completes `{value}`");
+        }
+    }
 }
 
 #[test]

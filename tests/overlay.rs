@@ -192,6 +192,26 @@ fn set_without_overlay_is_rejected() {
 }
 
 #[test]
+fn unused_variable_is_warned_about() {
+    let cwd = TempDir::new().unwrap();
+    let team = export(cwd.path(), &["Makefile"]);
+    fs::write(team.join("OWNERS"), "{% if team %}{{ team }}{% endif %}\n").unwrap();
+
+    let (code, _, stderr) = new_with_team(cwd.path(), &["--set", "team=a", "--set", "teem=b"]);
+
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stderr,
+        "warning: no overlay template uses the variable `teem`, so it has no effect; check the spelling\n"
+    );
+    let manifest = fs::read_to_string(cwd.path().join("svc/scaffold.toml")).unwrap();
+    assert!(
+        manifest.contains("teem = \"b\""),
+        "an unused variable is still recorded, so that the answers reproduce the run: {manifest}"
+    );
+}
+
+#[test]
 fn excluded_built_in_is_not_generated() {
     let cwd = TempDir::new().unwrap();
     let team = cwd.path().join("team");

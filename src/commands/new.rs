@@ -60,6 +60,9 @@ pub fn run(args: &NewArgs, context: &RunContext<'_>, out: &mut dyn Write) -> Res
     if let Some(file) = &answers_file {
         recreate::check_overlay_present(file, overlay.as_ref())?;
     }
+    if let Some(overlay) = &overlay {
+        warn_about_unused_variables(overlay, &variables, &context.output);
+    }
 
     let customization_lines = customization_summary(overlay_folder.as_deref(), &variables);
     let sources = Sources {
@@ -247,6 +250,29 @@ fn customization_summary(
         .iter()
         .map(|(key, text)| format!("set       {key}={text}"));
     folder.into_iter().chain(values).collect()
+}
+
+/// Warns about variables that no overlay template uses: most likely a misspelt name, whose value is then lost.
+fn warn_about_unused_variables(
+    overlay: &Overlay,
+    variables: &BTreeMap<String, String>,
+    output: &Output,
+) {
+    let unused = overlay.unused_variables(variables.keys());
+    if unused.is_empty() || output.quiet {
+        return;
+    }
+    let message = match unused.as_slice() {
+        [name] => format!("no overlay template uses the variable `{name}`, so it has no effect"),
+        names => {
+            let names: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
+            format!(
+                "no overlay template uses the variables {}, so they have no effect",
+                names.join(", ")
+            )
+        }
+    };
+    eprintln!("warning: {message}; check the spelling");
 }
 
 /// Parses `--set KEY=VALUE` values over the answers file's `[variables]`; a flag wins over the file.
