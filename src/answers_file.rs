@@ -137,7 +137,7 @@ impl Reader<'_> {
                 ));
                 continue;
             }
-            if let Err(problem) = check_value_type(key, item, key == "git") {
+            if let Err(problem) = check_value_type(key, Some("answers"), item, key == "git") {
                 self.problem(problem);
                 continue;
             }

@@ -186,5 +186,8 @@ fn database_names() -> Vec<&'static str> {
 }
 
 fn config_keys() -> Vec<&'static str> {
-    crate::user_config::KEYS.iter().map(|key| key.name).collect()
+    crate::user_config::KEYS
+        .iter()
+        .map(|key| key.name)
+        .collect()
 }

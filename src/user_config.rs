@@ -294,7 +294,7 @@ impl UserConfig {
 /// Checks a stored value: its TOML type first, because `display_item` would turn `git = "no"` or
 /// `module_prefix = 5` into text that the parser accepts, then the value itself.
 fn check_item(definition: &ConfigKey, item: &Item) -> Result<Item, String> {
-    check_value_type(definition.name, item, definition.boolean)?;
+    check_value_type(definition.name, None, item, definition.boolean)?;
     (definition.parse)(&display_item(item))
 }
 
@@ -310,17 +310,27 @@ fn find_key(key: &str) -> Result<&'static ConfigKey, Error> {
         })
 }
 
-/// Checks that `item`, stored under `name`, is a TOML boolean or, without `boolean`, a string: the types scaffold
-/// writes. The config file and answers files share this check, so both word their errors alike.
-pub fn check_value_type(name: &str, item: &Item, boolean: bool) -> Result<(), String> {
+/// Checks that `item`, stored under `name` in the table `parent` (the top level when `None`), is a TOML boolean or,
+/// without `boolean`, a string: the types scaffold writes. The config file and answers files share this check, so
+/// both word their errors alike.
+pub fn check_value_type(
+    name: &str,
+    parent: Option<&str>,
+    item: &Item,
+    boolean: bool,
+) -> Result<(), String> {
     if item.is_table_like() {
+        let header = match parent {
+            Some(parent) => format!("{parent}.{name}"),
+            None => name.to_owned(),
+        };
         let expected = if boolean {
             "true or false"
         } else {
             "a string in quotes"
         };
         return Err(format!(
-            "`[{name}]` is a table, but `{name}` must be {expected}, as in `{name} = ...`"
+            "`[{header}]` is a table, but `{name}` must be {expected}, as in `{name} = ...`"
         ));
     }
     let written = written_form(item);

@@ -616,7 +616,7 @@ fn answers_file_tables_are_checked() {
     let cwd = TempDir::new().unwrap();
     fs::write(
         cwd.path().join("answers.toml"),
-        "[answers]\nname = \"svc\"\n[database]\nx = 1\n[overlay]\nfiles = \"NOTES.md\"\n",
+        "[answers]\nname = \"svc\"\n[answers.git]\nx = 1\n[database]\nx = 1\n[overlay]\nfiles = \"NOTES.md\"\n",
     )
     .unwrap();
 
@@ -628,6 +628,10 @@ fn answers_file_tables_are_checked() {
 
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("unknown table `database`"), "{stderr}");
+    assert!(
+        stderr.contains("`[answers.git]` is a table, but `git` must be true or false"),
+        "{stderr}"
+    );
     assert!(
         stderr.contains("`overlay.files` must be a list of strings"),
         "{stderr}"
