@@ -21,7 +21,11 @@ fn main() -> ExitCode {
                     cwd: &cwd,
                     env: &env,
                     config_path: UserConfig::default_path(),
-                    terminal: io::stdin().is_terminal() && io::stdout().is_terminal(),
+                    // The prompts read keys from stdin and draw on stderr, so both must be terminals;
+                    // with stderr sent to a file they could neither show nor take an answer.
+                    terminal: io::stdin().is_terminal()
+                        && io::stdout().is_terminal()
+                        && io::stderr().is_terminal(),
                     output,
                     interrupted,
                 };

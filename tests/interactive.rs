@@ -336,3 +336,42 @@ fn press(session: &mut PtySession, keys: &str) {
     session.send(keys).unwrap();
     session.flush().unwrap();
 }
+
+#[test]
+fn stderr_redirected_means_no_questions() {
+    let cwd = TempDir::new().unwrap();
+    let mut command = Command::new("sh");
+    command
+        .current_dir(cwd.path())
+        .args(["-c", "exec \"$0\" new 2>err.log; echo unreachable"])
+        .arg(env!("CARGO_BIN_EXE_scaffold"))
+        .env("NO_COLOR", "1")
+        .env("TERM", "xterm");
+    isolate_git(&mut command, cwd.path());
+    isolate_config(&mut command, cwd.path());
+    let mut session = spawn_command(command, Some(TIMEOUT_MS)).unwrap();
+
+    // stdin and stdout are the pseudo-terminal, stderr a file: the prompts could not be seen, so none is shown.
+    // A prompt reading keys from the file once spun forever, so the wait is bounded.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_millis(TIMEOUT_MS);
+    let status = loop {
+        match session.process().status() {
+            Some(WaitStatus::StillAlive) | None => {}
+            Some(status) => break status,
+        }
+        if std::time::Instant::now() > deadline {
+            // SIGTERM first; the spinning prompt ignored it, so SIGKILL follows after 1 s.
+            session.process_mut().set_kill_timeout(Some(1_000));
+            let _ = session.process_mut().exit();
+            panic!("scaffold is still running with stderr redirected");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    assert!(matches!(status, WaitStatus::Exited(_, 2)), "{status:?}");
+    let stderr = fs::read_to_string(cwd.path().join("err.log")).unwrap();
+    assert!(
+        stderr.contains("missing project folder: pass it as the TARGET argument"),
+        "{stderr}"
+    );
+    assert_eq!(written(cwd.path()), vec!["err.log".to_owned()]);
+}

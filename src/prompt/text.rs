@@ -20,6 +20,11 @@ pub(super) fn ask(
     default: Option<&str>,
     validate: impl Fn(&str) -> Result<(), String>,
 ) -> Result<String, Error> {
+    // console reads every key of a stream that is not a terminal as unknown, at once, so the loop below would spin.
+    // `scaffold new` asks only when stderr is a terminal; this check keeps any other caller safe.
+    if !term.is_term() {
+        return Err(terminal_error(std::io::Error::other("not a terminal")));
+    }
     let mut shown_error = false;
     loop {
         let typed = read_line(term, theme, prompt, default)?;
