@@ -245,6 +245,28 @@ fn non_empty_folder_is_asked_again() {
 }
 
 #[test]
+fn invalid_folder_is_asked_again() {
+    let cwd = TempDir::new().unwrap();
+    let mut session = spawn(cwd.path(), &["--force"]);
+
+    // Each of these passed the prompt once and failed only after the confirmation, even with --force.
+    session.exp_string("Project folder").unwrap();
+    press(&mut session, "~/billing\r");
+    session
+        .exp_string("is the home folder only to a shell")
+        .unwrap();
+    press(&mut session, &format!("{}\r", "n".repeat(256)));
+    session.exp_string("bytes").unwrap();
+    press(&mut session, "fresh\r");
+    session.exp_string("Go module path").unwrap();
+    session.send_control('c').unwrap();
+    session.exp_eof().unwrap();
+
+    assert_eq!(exit_code(&session), 130);
+    assert!(written(cwd.path()).is_empty());
+}
+
+#[test]
 fn text_prompt_edits_at_the_cursor() {
     let cwd = TempDir::new().unwrap();
     let args = [

@@ -36,17 +36,18 @@ pub fn ask(
 
     if !force && !needs_prompt(resolution, &NAME) {
         let name = resolution.get(&NAME).unwrap_or_default();
-        if let Some(target) = target_folder(name, cwd) {
+        if let Ok(target) = target_folder(name, cwd) {
             writer::check_target_free(&target)?;
         }
     }
     if needs_prompt(resolution, &NAME) {
         let validate = |text: &str| {
             (NAME.validate)(text)?;
+            let target = target_folder(text, cwd)?;
             if force {
                 Ok(())
             } else {
-                check_target_is_free(text, cwd)
+                check_target_is_free(&target)
             }
         };
         let name = ask_text(theme, NAME.prompt, None, validate)?;
@@ -99,24 +100,22 @@ fn ask_text(
     text::ask(&Term::stderr(), theme, prompt, default.as_deref(), validate)
 }
 
-/// Returns the project folder that the folder input `name` names, or `None` when the input is invalid.
-fn target_folder(name: &str, cwd: &Path) -> Option<PathBuf> {
+/// Returns the project folder that the folder input `name` names, or why the name cannot be one. It runs the same
+/// checks as the final validation, so that the prompt asks again instead of failing after the confirmation.
+fn target_folder(name: &str, cwd: &Path) -> Result<PathBuf, String> {
     // A placeholder module path, because only the target folder matters here and the module may not be known yet.
     let answers = Answers {
         module: Some("example.com/placeholder".into()),
         ..Answers::new(name)
     };
     ProjectSpec::resolve(&answers, cwd)
-        .ok()
         .map(|spec| spec.target)
+        .map_err(|error| error.to_string())
 }
 
-/// Rejects a folder answer that names an existing file or a non-empty folder, as the writer would.
-fn check_target_is_free(name: &str, cwd: &Path) -> Result<(), String> {
-    let Some(target) = target_folder(name, cwd) else {
-        return Ok(());
-    };
-    match std::fs::read_dir(&target).map(|mut entries| entries.next().is_some()) {
+/// Rejects a target that is an existing file or a non-empty folder, as the writer would.
+fn check_target_is_free(target: &Path) -> Result<(), String> {
+    match std::fs::read_dir(target).map(|mut entries| entries.next().is_some()) {
         Ok(true) => Err(format!(
             "`{}` already exists and is not empty; choose another folder",
             target.display()
