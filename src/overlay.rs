@@ -8,6 +8,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 use std::fs;
+use std::os::unix::fs::PermissionsExt;
 use std::path::{Component, Path, PathBuf};
 
 use toml_edit::{DocumentMut, Item};
@@ -33,6 +34,8 @@ const UNEXCLUDABLE: [&str; 2] = ["go.mod", "go.sum"];
 pub struct OverlayFile {
     pub path: String,
     pub contents: Vec<u8>,
+    /// Any execute permission bit is set, so the project's copy is made executable too.
+    pub executable: bool,
 }
 
 /// A loaded and checked overlay folder.
@@ -267,17 +270,18 @@ fn collect(
             continue;
         }
         // Reading a named pipe blocks until another process writes to it, and Ctrl-C only sets a flag.
-        let is_file = fs::metadata(&path).is_ok_and(|metadata| metadata.is_file());
-        if !is_file {
+        let metadata = fs::metadata(&path).ok().filter(fs::Metadata::is_file);
+        let Some(metadata) = metadata else {
             return Err(format!(
                 "`{display}` is a named pipe, socket or device, not a regular file"
             ));
-        }
+        };
         let contents =
             fs::read(&path).map_err(|error| format!("cannot read `{display}`: {error}"))?;
         out.push(OverlayFile {
             path: text.to_owned(),
             contents,
+            executable: metadata.permissions().mode() & 0o111 != 0,
         });
     }
     Ok(())

@@ -9,12 +9,15 @@ use crate::error::Error;
 use crate::jinja;
 use crate::manifest;
 use crate::output::counted;
-use crate::overlay::Overlay;
+use crate::overlay::{Overlay, OverlayFile};
 use crate::spec::ProjectSpec;
 use crate::templates::BUILT_IN;
 
-/// Permission bits of every generated file; none is executable.
+/// Permission bits of every built-in file, and of overlay files that are not executable.
 pub const FILE_MODE: u32 = 0o644;
+
+/// Permission bits of an overlay file that is executable in the overlay, such as a script.
+pub const EXECUTABLE_MODE: u32 = 0o755;
 
 /// One file to write, with its path relative to the project root (always `/`-separated).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,19 +71,20 @@ impl Plan {
             {
                 continue;
             }
-            let text = match overlay.and_then(|overlay| overlay.file(template.path)) {
+            let file = match overlay.and_then(|overlay| overlay.file(template.path)) {
                 Some(file) => {
                     from_overlay.push(file.path.clone());
-                    render_overlay_file(&file.path, &file.contents, &overlay_context, &mut errors)
+                    render_overlay_file(file, &overlay_context, &mut errors)
                 }
-                None => (template.render)(&context)
-                    .map_err(|source| Error::Render {
+                None => {
+                    let text = (template.render)(&context).map_err(|source| Error::Render {
                         template: template.path,
                         source,
-                    })?
-                    .into_bytes(),
+                    })?;
+                    planned(template.path, text)
+                }
             };
-            files.push(planned(template.path, text));
+            files.push(file);
         }
         for file in customization
             .overlay
@@ -89,9 +93,7 @@ impl Plan {
         {
             if crate::templates::find(&file.path).is_none() {
                 from_overlay.push(file.path.clone());
-                let contents =
-                    render_overlay_file(&file.path, &file.contents, &overlay_context, &mut errors);
-                files.push(planned(&file.path, contents));
+                files.push(render_overlay_file(file, &overlay_context, &mut errors));
             }
         }
         if !errors.is_empty() {
@@ -113,7 +115,7 @@ impl Plan {
             excluded: &excluded,
         };
         let manifest = manifest::render(spec, &files, record, variables);
-        files.push(planned(manifest::FILE_NAME, manifest.into_bytes()));
+        files.push(planned(manifest::FILE_NAME, manifest));
         files.sort_by(|a, b| a.path.cmp(&b.path));
         check_paths(&files)?;
         Ok(Self { files })
@@ -152,34 +154,48 @@ fn check_paths(files: &[PlannedFile]) -> Result<(), Error> {
     Ok(())
 }
 
-fn planned(path: &str, contents: Vec<u8>) -> PlannedFile {
-    let contents = match String::from_utf8(contents) {
-        Ok(text) => with_one_final_newline(text).into_bytes(),
-        Err(binary) => binary.into_bytes(),
-    };
+/// Plans a built-in file: LF line endings and not executable.
+fn planned(path: &str, text: String) -> PlannedFile {
     PlannedFile {
         path: path.to_owned(),
-        contents,
+        contents: with_one_final_newline(text, "\n").into_bytes(),
         mode: FILE_MODE,
     }
 }
 
-/// Renders an overlay file with minijinja; a file that is not UTF-8 is copied unchanged.
+/// Renders an overlay file with minijinja and plans it. It keeps the executable bit and the line endings of its
+/// source, which a team may rely on for scripts and for files that Windows tools read. A file that is not UTF-8 is
+/// copied unchanged.
 fn render_overlay_file(
-    path: &str,
-    contents: &[u8],
+    file: &OverlayFile,
     context: &Value,
     errors: &mut Vec<String>,
-) -> Vec<u8> {
-    let Ok(source) = std::str::from_utf8(contents) else {
-        return contents.to_vec();
-    };
-    match jinja::render(path, source, context) {
-        Ok(text) => text.into_bytes(),
-        Err(error) => {
-            errors.push(format!("  {error}"));
-            Vec::new()
+) -> PlannedFile {
+    let contents = match std::str::from_utf8(&file.contents) {
+        Err(_) => file.contents.clone(),
+        Ok(source) => {
+            let line_ending = if source.contains("\r\n") {
+                "\r\n"
+            } else {
+                "\n"
+            };
+            match jinja::render(&file.path, source, context) {
+                Ok(text) => with_one_final_newline(text, line_ending).into_bytes(),
+                Err(error) => {
+                    errors.push(format!("  {error}"));
+                    Vec::new()
+                }
+            }
         }
+    };
+    PlannedFile {
+        path: file.path.clone(),
+        contents,
+        mode: if file.executable {
+            EXECUTABLE_MODE
+        } else {
+            FILE_MODE
+        },
     }
 }
 
@@ -207,11 +223,12 @@ fn overlay_context(
     Ok(Value::from(map))
 }
 
-/// Makes `text` end with exactly one newline; askama drops a template's final newline and gofmt requires one.
-fn with_one_final_newline(mut text: String) -> String {
-    let kept = text.trim_end_matches('\n').len();
+/// Makes `text` end with exactly one `line_ending`, `"\n"` or `"\r\n"`; askama and minijinja drop a template's
+/// final newline, and gofmt requires one.
+fn with_one_final_newline(mut text: String, line_ending: &str) -> String {
+    let kept = text.trim_end_matches(|c| line_ending.contains(c)).len();
     text.truncate(kept);
-    text.push('\n');
+    text.push_str(line_ending);
     text
 }
 
@@ -221,8 +238,13 @@ mod tests {
 
     #[test]
     fn final_newline_is_exactly_one() {
-        assert_eq!(with_one_final_newline("a".into()), "a\n");
-        assert_eq!(with_one_final_newline("a\n\n\n".into()), "a\n");
-        assert_eq!(with_one_final_newline(String::new()), "\n");
+        assert_eq!(with_one_final_newline("a".into(), "\n"), "a\n");
+        assert_eq!(with_one_final_newline("a\n\n\n".into(), "\n"), "a\n");
+        assert_eq!(with_one_final_newline(String::new(), "\n"), "\n");
+        assert_eq!(
+            with_one_final_newline("a\r\nb".into(), "\r\n"),
+            "a\r\nb\r\n"
+        );
+        assert_eq!(with_one_final_newline("a\r\n\r\n".into(), "\r\n"), "a\r\n");
     }
 }

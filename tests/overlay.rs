@@ -212,6 +212,44 @@ fn unused_variable_is_warned_about() {
 }
 
 #[test]
+fn overlay_keeps_executable_bit_and_line_endings() {
+    use std::os::unix::fs::PermissionsExt;
+
+    let cwd = TempDir::new().unwrap();
+    let team = export(cwd.path(), &["Makefile"]);
+    fs::write(team.join("run.sh"), "#!/bin/sh\necho {{ app_name }}\n").unwrap();
+    fs::set_permissions(team.join("run.sh"), fs::Permissions::from_mode(0o755)).unwrap();
+    fs::write(
+        team.join("tool.cmd"),
+        "@echo off\r\necho {{ app_name }}\r\n",
+    )
+    .unwrap();
+    fs::write(team.join("one.cmd"), "echo\r\n").unwrap();
+
+    let (code, _, stderr) = new_with_team(cwd.path(), &[]);
+
+    assert_eq!(code, 0, "{stderr}");
+    let project = cwd.path().join("svc");
+    let mode = |path: &str| {
+        fs::metadata(project.join(path))
+            .unwrap()
+            .permissions()
+            .mode()
+    };
+    assert_eq!(mode("run.sh") & 0o111, 0o111, "the script stays executable");
+    assert_eq!(
+        mode("Makefile") & 0o111,
+        0,
+        "other files are not executable"
+    );
+    assert_eq!(
+        fs::read(project.join("tool.cmd")).unwrap(),
+        b"@echo off\r\necho svc\r\n"
+    );
+    assert_eq!(fs::read(project.join("one.cmd")).unwrap(), b"echo\r\n");
+}
+
+#[test]
 fn excluded_built_in_is_not_generated() {
     let cwd = TempDir::new().unwrap();
     let team = cwd.path().join("team");
