@@ -5,6 +5,7 @@ use std::path::Path;
 
 use toml_edit::{DocumentMut, Item, TableLike};
 
+use crate::context::{is_built_in_variable, is_variable_name};
 use crate::error::Error;
 use crate::input_file::{ReadError, read_text};
 use crate::user_config::check_value_type;
@@ -83,6 +84,7 @@ impl AnswersFile {
         }
         let values = reader.answers(answers);
         let variables = reader.strings(document.get("variables"), "variables");
+        reader.check_variable_names(&variables);
         let overlay = document.get("overlay");
         let overlay_files =
             reader.list(overlay.and_then(|item| item.get("files")), "overlay.files");
@@ -148,6 +150,22 @@ impl Reader<'_> {
             values.push((key.to_owned(), text));
         }
         values
+    }
+
+    /// Applies the rules of `--set` names to the `[variables]` table, since its entries become `--set` values.
+    fn check_variable_names(&mut self, variables: &BTreeMap<String, String>) {
+        for name in variables.keys() {
+            if !is_variable_name(name) {
+                self.problem(format!(
+                    "invalid variable name `{name}` in [variables]: use letters, digits and `_`, not starting \
+                     with a digit"
+                ));
+            } else if is_built_in_variable(name) {
+                self.problem(format!(
+                    "`{name}` in [variables] would replace the built-in variable `{name}`; choose another name"
+                ));
+            }
+        }
     }
 
     /// Reads a table of strings such as `[variables]`; a missing table is empty.

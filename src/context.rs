@@ -46,6 +46,18 @@ pub struct Variable {
     pub meaning: &'static str,
 }
 
+/// Reports whether `name` can name a `--set` variable: letters, digits and `_`, not starting with a digit, as
+/// minijinja reads a name in `{{ name }}`.
+pub fn is_variable_name(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+/// Reports whether `name` is a built-in variable, which a `--set` variable may not replace.
+pub fn is_built_in_variable(name: &str) -> bool {
+    VARIABLES.iter().any(|variable| variable.name == name)
+}
+
 /// Every field of [`Context`], in declaration order; a test checks the two stay in step.
 pub const VARIABLES: &[Variable] = &[
     Variable {

@@ -81,9 +81,7 @@ fn locate(path: &str, source: &str, error: &minijinja::Error) -> TemplateError {
     let message = match (error.kind(), &range) {
         (ErrorKind::UndefinedError, Some(range)) => {
             let name = source[range.clone()].trim();
-            let identifier = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-            if identifier {
+            if crate::context::is_variable_name(name) {
                 format!(
                     "undefined variable `{name}`; give it with `--set {name}=VALUE`, or see `scaffold templates vars` \
                      for the built-in ones"

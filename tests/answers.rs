@@ -640,6 +640,33 @@ fn answers_file_tables_are_checked() {
 }
 
 #[test]
+fn answers_file_variables_follow_the_set_rules() {
+    let cwd = TempDir::new().unwrap();
+    fs::write(
+        cwd.path().join("answers.toml"),
+        "[answers]\nname = \"svc\"\n[variables]\n\"bad name\" = \"x\"\nmodule_path = \"e\"\nteam = \"t\"\n",
+    )
+    .unwrap();
+
+    let (code, _, stderr) = new_in(
+        cwd.path(),
+        &["--answers", "answers.toml", "--yes", "--no-git"],
+        &[],
+    );
+
+    assert_eq!(code, 2, "{stderr}");
+    for expected in [
+        "invalid variable name `bad name` in [variables]",
+        "`module_path` in [variables] would replace the built-in variable `module_path`",
+        "[variables] in the answers file has no effect without a template overlay",
+    ] {
+        assert!(stderr.contains(expected), "{expected}: {stderr}");
+    }
+    assert!(!stderr.contains("--set module_path"), "{stderr}");
+    assert!(!cwd.path().join("svc").exists());
+}
+
+#[test]
 fn inline_answers_table_is_read() {
     let cwd = TempDir::new().unwrap();
     fs::write(

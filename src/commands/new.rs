@@ -7,6 +7,7 @@ use std::sync::atomic::AtomicBool;
 
 use crate::answers_file::AnswersFile;
 use crate::cli::NewArgs;
+use crate::context::{is_built_in_variable, is_variable_name};
 use crate::error::Error;
 use crate::git::{self, GitOutcome};
 use crate::output::Output;
@@ -50,12 +51,19 @@ pub fn run(args: &NewArgs, context: &RunContext<'_>, out: &mut dyn Write) -> Res
     for (key, text) in &variables {
         context.output.detail(&format!("variable {key} = {text}"));
     }
-    if overlay.is_none() && !args.set.is_empty() {
-        problems.push(
-            "`--set` has no effect without a template overlay, because built-in templates use no `--set` \
+    let file_variables = answers_file
+        .as_ref()
+        .is_some_and(|file| !file.variables.is_empty());
+    if overlay.is_none() && (!args.set.is_empty() || file_variables) {
+        let given = if args.set.is_empty() {
+            "[variables] in the answers file"
+        } else {
+            "`--set`"
+        };
+        problems.push(format!(
+            "{given} has no effect without a template overlay, because built-in templates use no `--set` \
              variables; pass `--templates DIR`, set SCAFFOLD_TEMPLATES or run `scaffold config set templates DIR`"
-                .into(),
-        );
+        ));
     }
     if let Some(file) = &answers_file {
         recreate::check_overlay_present(file, overlay.as_ref())?;
@@ -294,11 +302,15 @@ fn parse_variables(
             problems.push(format!("`--set` needs KEY=VALUE, not {described}"));
             continue;
         };
-        let identifier = key.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-            && key.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-        if !identifier {
+        if !is_variable_name(key) {
             problems.push(format!(
-                "invalid variable name `{key}` in `--set`: use letters, digits and `_`, starting with a letter"
+                "invalid variable name `{key}` in `--set`: use letters, digits and `_`, not starting with a digit"
+            ));
+            continue;
+        }
+        if is_built_in_variable(key) {
+            problems.push(format!(
+                "`--set {key}=...` would replace the built-in variable `{key}`; choose another name"
             ));
             continue;
         }
