@@ -141,8 +141,16 @@ fn write_checked(
         return Err(Error::Interrupted);
     }
     match state {
-        TargetState::Missing => fs::rename(&staged_root, target)
-            .map_err(|source| Error::io("move the project into", target, source)),
+        TargetState::Missing => fs::rename(&staged_root, target).map_err(|source| {
+            // Another process, such as a second scaffold run, created the folder since it was inspected.
+            match inspect(target) {
+                Ok(TargetState::NotEmpty(entries)) => Error::TargetNotEmpty {
+                    path: target.to_owned(),
+                    entries,
+                },
+                _ => Error::io("move the project into", target, source),
+            }
+        }),
         TargetState::Empty | TargetState::NotEmpty(_) => {
             move_into_existing(plan, &staged_root, &staging.path().join("replaced"), target)
         }
@@ -175,7 +183,7 @@ fn inspect(target: &Path) -> Result<TargetState, Error> {
             let blocking = target
                 .ancestors()
                 .skip(1)
-                .find(|ancestor| ancestor.is_file())
+                .find(|ancestor| fs::metadata(ancestor).is_ok_and(|metadata| !metadata.is_dir()))
                 .unwrap_or(target);
             Err(Error::TargetNotFolder {
                 path: blocking.to_owned(),

@@ -119,6 +119,38 @@ fn target_that_is_a_file_is_rejected() {
 }
 
 #[test]
+fn device_on_the_way_is_named() {
+    let cwd = TempDir::new().unwrap();
+
+    let (code, _, stderr) = new_in(cwd.path(), &["/dev/null/x", "--no-git"]);
+
+    assert_eq!(code, 73, "stderr: {stderr}");
+    assert!(
+        stderr.contains("`/dev/null` already exists and is not a folder"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn next_steps_cd_is_safe_to_paste() {
+    let cwd = TempDir::new().unwrap();
+
+    let (code, stdout, stderr) = new_in(
+        cwd.path(),
+        &["--no-git", "--module", "example.com/y", "--", "-y"],
+    );
+    assert_eq!(code, 0, "stderr: {stderr}");
+    assert!(stdout.contains("\n  cd ./-y\n"), "{stdout}");
+
+    let here = cwd.path().join("here");
+    fs::create_dir(&here).unwrap();
+    // The helpers put their git configuration into the folder, so it needs --force.
+    let (code, stdout, stderr) = new_in(&here, &[".", "--no-git", "--force"]);
+    assert_eq!(code, 0, "stderr: {stderr}");
+    assert!(!stdout.contains("  cd "), "{stdout}");
+}
+
+#[test]
 fn invalid_module_paths_exit_2_and_write_nothing() {
     for (module, expected) in [
         (

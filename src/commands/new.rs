@@ -560,7 +560,15 @@ fn print_summary(summary: &Summary<'_>, cwd: &Path, out: &mut dyn Write) -> io::
         writeln!(out, "{advice}")?;
     }
     writeln!(out, "\nnext steps:")?;
-    writeln!(out, "  cd {}", shell_quote(&shown))?;
+    // `scaffold new .` needs no cd, and a folder named like an option needs a path that cd does not take for one.
+    if shown != "." {
+        let folder = if shown.starts_with('-') {
+            format!("./{shown}")
+        } else {
+            shown.clone()
+        };
+        writeln!(out, "  cd {}", shell_quote(&folder))?;
+    }
     match spec.database {
         Database::Postgres => writeln!(out, "  docker compose up -d postgres")?,
         Database::Mysql => writeln!(out, "  docker compose up -d mysql")?,
