@@ -5,7 +5,7 @@ use clap::Parser;
 use scaffold::cli::{Cli, Command};
 use scaffold::commands;
 use scaffold::error::{EXIT_FAILURE, Error};
-use scaffold::output::Output;
+use scaffold::output::{Output, printable};
 use scaffold::user_config::UserConfig;
 
 fn main() -> ExitCode {
@@ -57,7 +57,7 @@ fn main() -> ExitCode {
                     let _ = writeln!(io::stderr());
                 }
             }
-            let _ = writeln!(io::stderr(), "error: {error}");
+            let _ = writeln!(io::stderr(), "error: {}", printable(&error.to_string()));
             ExitCode::from(error.exit_code().max(EXIT_FAILURE))
         }
     }

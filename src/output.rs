@@ -1,6 +1,7 @@
 //! Routing of results and progress: results on stdout, progress and `-v` details on stderr, a spinner
 //! only on a terminal, and plain lines when there is no terminal or `NO_COLOR` is set.
 
+use std::borrow::Cow;
 use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
@@ -30,7 +31,7 @@ impl Output {
     /// Writes a `-v` line to stderr.
     pub fn detail(&self, line: &str) {
         if self.verbose {
-            let _ = writeln!(std::io::stderr(), "{line}");
+            let _ = writeln!(std::io::stderr(), "{}", printable(line));
         }
     }
 
@@ -54,5 +55,36 @@ pub fn counted(count: usize, noun: &str) -> String {
     match count {
         1 => format!("1 {noun}"),
         many => format!("{many} {noun}s"),
+    }
+}
+
+/// Escapes the control characters in `text` except newlines, as in `\u{1b}`. Messages quote values from files and
+/// flags, and an escape sequence in an answers file someone shared could otherwise retitle or clear the terminal.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|c| c.is_control() && c != '\n') {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() && c != '\n' {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::printable;
+
+    #[test]
+    fn printable_escapes_control_characters_but_newlines() {
+        assert_eq!(printable("a\nb"), "a\nb");
+        assert_eq!(
+            printable("x\u{1b}]0;pwned\u{7}\ty"),
+            "x\\u{1b}]0;pwned\\u{7}\\ty"
+        );
     }
 }

@@ -667,6 +667,26 @@ fn answers_file_variables_follow_the_set_rules() {
 }
 
 #[test]
+fn control_characters_in_answers_are_escaped_in_messages() {
+    let cwd = TempDir::new().unwrap();
+    fs::write(
+        cwd.path().join("answers.toml"),
+        "[answers]\nname = \"svc\"\ndatabase = \"\\u001b]0;pwned\\u0007\"\n",
+    )
+    .unwrap();
+
+    let (code, _, stderr) = new_in(
+        cwd.path(),
+        &["--answers", "answers.toml", "--yes", "--no-git"],
+        &[],
+    );
+
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("`\\u{1b}]0;pwned\\u{7}`"), "{stderr}");
+    assert!(!stderr.contains('\u{1b}'), "{stderr:?}");
+}
+
+#[test]
 fn inline_answers_table_is_read() {
     let cwd = TempDir::new().unwrap();
     fs::write(

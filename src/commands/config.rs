@@ -5,6 +5,7 @@ use std::path::Path;
 
 use crate::cli::ConfigCommand;
 use crate::error::Error;
+use crate::output::printable;
 use crate::user_config::{KEYS, UserConfig};
 
 /// Runs one `scaffold config` subcommand against the file at `path`.
@@ -22,10 +23,11 @@ pub fn run(command: &ConfigCommand, path: &Path, out: &mut dyn Write) -> Result<
                     // The value is still printed, so that a broken file can be inspected, but a script reading it
                     // learns from stderr that `scaffold new` rejects it.
                     if let Some(problem) = config.problem(key) {
-                        eprintln!(
+                        let warning = format!(
                             "warning: `{key}` in `{}` is invalid: {problem}",
                             path.display()
                         );
+                        eprintln!("{}", printable(&warning));
                     }
                     print(out, value)
                 }
@@ -72,8 +74,9 @@ fn list(path: &Path, out: &mut dyn Write) -> Result<(), Error> {
         invalid += 1;
         lines.push(format!("{key} = {value} (invalid: unknown key)"));
     }
+    // A hand-edited file may hold control characters; `config get` prints a value as it is, for scripts.
     for line in lines {
-        writeln!(out, "{line}")
+        writeln!(out, "{}", printable(&line))
             .map_err(|source| Error::io("print to", "standard output", source))?;
     }
     if invalid > 0 {

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::answers_file::AnswersFile;
 use crate::error::Error;
 use crate::manifest::sha256_hex;
-use crate::output::{Output, counted};
+use crate::output::{Output, counted, printable};
 use crate::overlay::Overlay;
 use crate::plan::Plan;
 use crate::spec::ProjectSpec;
@@ -46,7 +46,8 @@ pub fn warn_about_version(file: &AnswersFile, output: &Output) {
     let current = env!("CARGO_PKG_VERSION");
     match file.written_by.as_deref() {
         Some(written_by) if written_by != current && !output.quiet => eprintln!(
-            "warning: the answers file was written by scaffold {written_by} and this is {current}, so the files may differ"
+            "warning: the answers file was written by scaffold {} and this is {current}, so the files may differ",
+            printable(written_by)
         ),
         _ => {}
     }
@@ -127,7 +128,7 @@ pub fn warn_about_overlay_changes(
     if !described.is_empty() {
         eprintln!(
             "warning: the overlay differs from the one the answers file records, so the files will too; {}",
-            described.join("; ")
+            printable(&described.join("; "))
         );
     }
 }

@@ -10,6 +10,7 @@ use dialoguer::{Confirm, Select};
 mod text;
 
 use crate::error::Error;
+use crate::output::printable;
 use crate::questions::{DATABASE, GIT, MODULE, NAME, Question, Resolution, Source};
 use crate::spec::{Answers, Database, ProjectSpec};
 use crate::user_config::UserDefaults;
@@ -176,7 +177,7 @@ fn print_summary(resolution: &Resolution, cwd: &Path, customization: &[String]) 
         }
     );
     for line in customization {
-        eprintln!("  {line}");
+        eprintln!("  {}", printable(line));
     }
     eprintln!();
 }
