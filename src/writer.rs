@@ -64,12 +64,14 @@ fn check_path_lengths(plan: &Plan, target: &Path) -> Result<(), Error> {
         .find(|file| base + file.path.len() >= PATH_MAX);
     match too_long {
         Some(file) => Err(Error::InvalidInput(format!(
-            "the path of `{}` in `{}` would be {} bytes long, and Linux accepts at most {}; use shorter names or \
-             fewer folders in the overlay",
+            "the path of `{}` in `{}` would be {} bytes long; Linux accepts {} bytes, and scaffold needs {} of them \
+             for the temporary folder it writes into first; shorten the target path, or the file's path in the overlay \
+             if it comes from one",
             file.path,
             target.display(),
             target.as_os_str().len() + 1 + file.path.len(),
-            PATH_MAX - 1
+            PATH_MAX - 1,
+            STAGING_BYTES
         ))),
         None => Ok(()),
     }

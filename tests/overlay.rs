@@ -596,7 +596,7 @@ fn overlong_path_fails_like_dry_run() {
 
         assert_eq!(code, 2, "{extra:?}: {stderr}");
         assert!(
-            stderr.contains("and Linux accepts at most 4095"),
+            stderr.contains("Linux accepts 4095 bytes, and scaffold needs 32 of them"),
             "{stderr}"
         );
         assert!(!cwd.path().join(&target).exists());
