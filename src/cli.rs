@@ -13,11 +13,11 @@ use clap_complete::Shell;
     about = "Generate production-grade Go backend services"
 )]
 pub struct Cli {
-    /// Print nothing but errors and the file list of `--dry-run`.
+    /// Print nothing but results that were asked for, such as the file list of `new --dry-run`, and errors.
     #[arg(long, short, global = true, conflicts_with = "verbose")]
     pub quiet: bool,
 
-    /// Print where each answer came from and each step, on stderr.
+    /// Print each step on stderr, and for `new` where each answer came from.
     #[arg(long, short, global = true)]
     pub verbose: bool,
 
@@ -36,7 +36,8 @@ pub enum Command {
 github.com/acme), templates (folder of your own templates, applied by every `scaffold new`), database (sqlite, \
 postgres, mysql or none), git (true or false). Flags and environment variables of `scaffold new` win over these.
 
-Exit codes: 0 success, 1 failure reading or writing the file, 2 invalid key, value or config file."
+Exit codes: 0 success, 1 failure reading or writing the file or `get` of a key that is not set, 2 invalid key, \
+value or config file."
     )]
     Config(ConfigCommand),
     /// List or export the built-in templates, or print the variables they use.

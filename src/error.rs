@@ -53,6 +53,14 @@ pub enum Error {
         path: PathBuf,
         source: io::Error,
     },
+
+    /// An I/O failure on something that is not a path, such as standard output or the terminal.
+    #[error("failed to {action} {what}: {source}")]
+    Stream {
+        action: &'static str,
+        what: &'static str,
+        source: io::Error,
+    },
 }
 
 impl Error {
@@ -64,6 +72,20 @@ impl Error {
         }
     }
 
+    pub fn stream(action: &'static str, what: &'static str, source: io::Error) -> Self {
+        Self::Stream {
+            action,
+            what,
+            source,
+        }
+    }
+
+    /// Reports whether this is a write to a pipe whose reader has gone, as when the output goes to `head`.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Self::Io { source, .. } | Self::Stream { source, .. }
+            if source.kind() == io::ErrorKind::BrokenPipe)
+    }
+
     pub fn exit_code(&self) -> u8 {
         match self {
             Self::InvalidInput(_) => EXIT_INVALID_INPUT,
@@ -73,7 +95,10 @@ impl Error {
             Self::Interrupted | Self::Cancelled | Self::InterruptedDuringGit { .. } => {
                 EXIT_INTERRUPTED
             }
-            Self::Render { .. } | Self::Io { .. } | Self::ConfigKeyNotSet { .. } => EXIT_FAILURE,
+            Self::Render { .. }
+            | Self::Io { .. }
+            | Self::Stream { .. }
+            | Self::ConfigKeyNotSet { .. } => EXIT_FAILURE,
         }
     }
 }

@@ -31,7 +31,7 @@ fn main() -> ExitCode {
                 };
                 commands::new::run(args, &context, &mut stdout)
             }
-            Err(source) => Err(Error::io("read", "the current folder", source)),
+            Err(source) => Err(Error::stream("read", "the current folder", source)),
         },
         Command::Config(command) => match UserConfig::default_path() {
             Some(path) => commands::config::run(command, &path, &mut stdout),
@@ -46,9 +46,7 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
-        Err(Error::Io { source, .. }) if source.kind() == io::ErrorKind::BrokenPipe => {
-            ExitCode::SUCCESS
-        }
+        Err(error) if error.is_broken_pipe() => ExitCode::SUCCESS,
         Err(error) => {
             // A prompt interrupted by Ctrl-C may leave the cursor hidden, in the middle of its line.
             if io::stderr().is_terminal() {

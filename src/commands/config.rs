@@ -11,7 +11,8 @@ use crate::user_config::{KEYS, UserConfig};
 /// Runs one `scaffold config` subcommand against the file at `path`.
 pub fn run(command: &ConfigCommand, path: &Path, out: &mut dyn Write) -> Result<(), Error> {
     let print = |out: &mut dyn Write, line: String| {
-        writeln!(out, "{line}").map_err(|source| Error::io("print to", "standard output", source))
+        writeln!(out, "{line}")
+            .map_err(|source| Error::stream("print to", "standard output", source))
     };
     match command {
         ConfigCommand::Path => print(out, path.display().to_string()),
@@ -77,7 +78,7 @@ fn list(path: &Path, out: &mut dyn Write) -> Result<(), Error> {
     // A hand-edited file may hold control characters; `config get` prints a value as it is, for scripts.
     for line in lines {
         writeln!(out, "{}", printable(&line))
-            .map_err(|source| Error::io("print to", "standard output", source))?;
+            .map_err(|source| Error::stream("print to", "standard output", source))?;
     }
     if invalid > 0 {
         eprintln!(

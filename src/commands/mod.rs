@@ -20,5 +20,5 @@ pub fn completions(shell: Shell, out: &mut dyn Write) -> Result<(), Error> {
     let mut script = Vec::new();
     clap_complete::generate(shell, &mut Cli::command(), "scaffold", &mut script);
     out.write_all(&script)
-        .map_err(|source| Error::io("print to", "standard output", source))
+        .map_err(|source| Error::stream("print to", "standard output", source))
 }

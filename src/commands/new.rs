@@ -457,7 +457,7 @@ fn equivalent_command(
 }
 
 fn stdout_error(source: io::Error) -> Error {
-    Error::io("print to", "standard output", source)
+    Error::stream("print to", "standard output", source)
 }
 
 /// Lists the planned paths that already exist in the target, which `--force` overwrites.

@@ -48,7 +48,7 @@ pub fn run(
 }
 
 fn stdout_error(source: io::Error) -> Error {
-    Error::io("print to", "standard output", source)
+    Error::stream("print to", "standard output", source)
 }
 
 fn list(out: &mut dyn Write) -> io::Result<()> {

@@ -135,7 +135,7 @@ pub(super) fn terminal_error(source: std::io::Error) -> Error {
     if source.kind() == std::io::ErrorKind::Interrupted {
         Error::Interrupted
     } else {
-        Error::io("read from", "the terminal", source)
+        Error::stream("read from", "the terminal", source)
     }
 }
 
