@@ -13,6 +13,7 @@ use minijinja::{Environment, ErrorKind, UndefinedBehavior, Value};
 /// Reports whether a template at `path` uses `[[ ]]`, `[% %]` and `[# #]` instead of the default delimiters,
 /// because files of its type often contain `{{` themselves (GitHub Actions expressions, Compose files).
 pub fn uses_alt_syntax(path: &str) -> bool {
+    let path = path.to_ascii_lowercase();
     path.ends_with(".yml") || path.ends_with(".yaml")
 }
 
@@ -134,6 +135,10 @@ mod tests {
         );
         assert_eq!(
             render("ci.yml", "${{ github.sha }} [[ name ]]", &context()).unwrap(),
+            "${{ github.sha }} billing"
+        );
+        assert_eq!(
+            render("CI.YAML", "${{ github.sha }} [[ name ]]", &context()).unwrap(),
             "${{ github.sha }} billing"
         );
     }

@@ -491,7 +491,7 @@ fn export_rejects_unknown_paths_and_list_shows_all() {
     );
     assert_eq!(code, 2);
     assert!(
-        stderr.contains("unknown template(s) `nope`, `x/y`"),
+        stderr.contains("no built-in templates are named `nope`, `x/y`"),
         "{stderr}"
     );
     assert!(!cwd.path().join("team").exists());

@@ -111,7 +111,12 @@ fn choose(paths: &[String]) -> Result<Vec<&'static BuiltIn>, Error> {
         .collect();
     if !unknown.is_empty() {
         return Err(Error::InvalidInput(format!(
-            "unknown template(s) {}; `scaffold templates list` prints every path",
+            "no built-in {} {}; `scaffold templates list` prints every path",
+            if unknown.len() == 1 {
+                "template is named"
+            } else {
+                "templates are named"
+            },
             unknown
                 .iter()
                 .map(|path| format!("`{path}`"))
