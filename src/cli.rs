@@ -85,6 +85,10 @@ pub struct NewArgs {
     #[arg(long, value_name = "DIR", help_heading = "Templates")]
     pub templates: Option<PathBuf>,
 
+    /// Use only the built-in templates, ignoring SCAFFOLD_TEMPLATES and the configured overlay.
+    #[arg(long, help_heading = "Templates", conflicts_with = "templates")]
+    pub no_templates: bool,
+
     /// Set a variable for overlay templates; repeat for several.
     #[arg(long = "set", value_name = "KEY=VALUE", help_heading = "Templates")]
     pub set: Vec<String>,

@@ -302,19 +302,19 @@ pub fn check_relative(path: &str) -> Result<(), String> {
     }
 }
 
-/// Returns where the overlay comes from: the flag, else `SCAFFOLD_TEMPLATES`, else the user config.
+/// Returns the overlay folder and what named it: the flag, else `SCAFFOLD_TEMPLATES`, else the user config.
 pub fn locate(
     flag: Option<&Path>,
     env: &dyn Fn(&str) -> Option<String>,
     configured: Option<&str>,
-) -> Option<PathBuf> {
-    flag.map(Path::to_owned)
+) -> Option<(PathBuf, &'static str)> {
+    flag.map(|folder| (folder.to_owned(), "--templates"))
         .or_else(|| {
             env("SCAFFOLD_TEMPLATES")
                 .filter(|value| !value.is_empty())
-                .map(PathBuf::from)
+                .map(|folder| (PathBuf::from(folder), "SCAFFOLD_TEMPLATES"))
         })
-        .or_else(|| configured.map(PathBuf::from))
+        .or_else(|| configured.map(|folder| (PathBuf::from(folder), "the `templates` config key")))
 }
 
 #[cfg(test)]

@@ -250,6 +250,40 @@ fn overlay_keeps_executable_bit_and_line_endings() {
 }
 
 #[test]
+fn no_templates_skips_the_overlay_from_the_environment() {
+    let cwd = TempDir::new().unwrap();
+    let team = export(cwd.path(), &["Makefile"]);
+    fs::write(team.join("Makefile"), "custom\n").unwrap();
+    let new = |extra: &[&str], overlay: &str| {
+        let mut command = scaffold(cwd.path());
+        command
+            .args(["new", "svc", "--no-git", "--dry-run"])
+            .args(extra)
+            .env("SCAFFOLD_TEMPLATES", overlay);
+        let (output, stdout, stderr) = run(&mut command);
+        (output.status.code().expect("exit code"), stdout, stderr)
+    };
+
+    let (code, _, stderr) = new(&[], "missing");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("(from SCAFFOLD_TEMPLATES; `--no-templates` skips it for one run)"),
+        "{stderr}"
+    );
+
+    let (code, _, stderr) = new(&["--no-templates"], "missing");
+    assert_eq!(code, 0, "{stderr}");
+
+    let (code, stdout, stderr) = new(&["--no-templates"], "team");
+    assert_eq!(code, 0, "{stderr}");
+    let (_, with_overlay, _) = new(&[], "team");
+    assert_ne!(
+        stdout, with_overlay,
+        "the overlay changes the Makefile's size"
+    );
+}
+
+#[test]
 fn excluded_built_in_is_not_generated() {
     let cwd = TempDir::new().unwrap();
     let team = cwd.path().join("team");

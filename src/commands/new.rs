@@ -132,7 +132,14 @@ pub fn run(args: &NewArgs, context: &RunContext<'_>, out: &mut dyn Write) -> Res
     };
     print_summary(&summary, context.cwd, out).map_err(stdout_error)?;
     if interactive {
-        let command = equivalent_command(&resolution, overlay_folder.as_deref(), &variables);
+        let overlay_skipped = args.no_templates
+            && overlay::locate(None, context.env, user.templates.as_deref()).is_some();
+        let command = equivalent_command(
+            &resolution,
+            overlay_folder.as_deref(),
+            overlay_skipped,
+            &variables,
+        );
         writeln!(
             out,
             "\nto create the same project without questions:\n  {command}"
@@ -222,7 +229,10 @@ fn load_overlay(
     context: &RunContext<'_>,
     user: &UserDefaults,
 ) -> Result<Option<(PathBuf, Overlay)>, Error> {
-    let Some(folder) = overlay::locate(
+    if args.no_templates {
+        return Ok(None);
+    }
+    let Some((folder, source)) = overlay::locate(
         args.templates.as_deref(),
         context.env,
         user.templates.as_deref(),
@@ -230,7 +240,12 @@ fn load_overlay(
         return Ok(None);
     };
     let folder = context.cwd.join(folder);
-    let overlay = Overlay::load(&folder)?;
+    let overlay = Overlay::load(&folder).map_err(|error| match error {
+        Error::InvalidInput(message) if source != "--templates" => Error::InvalidInput(format!(
+            "{message} (from {source}; `--no-templates` skips it for one run)"
+        )),
+        other => other,
+    })?;
     if !context.output.quiet {
         for path in overlay.stale_files() {
             eprintln!(
@@ -420,6 +435,7 @@ fn unset_answer(question: &Question, spec: &ProjectSpec, user: &UserDefaults) ->
 fn equivalent_command(
     resolution: &Resolution,
     overlay_folder: Option<&Path>,
+    overlay_skipped: bool,
     variables: &BTreeMap<String, String>,
 ) -> String {
     let mut words = vec!["scaffold".to_owned(), "new".to_owned()];
@@ -443,11 +459,14 @@ fn equivalent_command(
         }
         .to_owned(),
     );
-    if let Some(folder) = overlay_folder {
-        words.push(format!(
+    match overlay_folder {
+        Some(folder) => words.push(format!(
             "--templates {}",
             shell_quote(&folder.to_string_lossy())
-        ));
+        )),
+        // Without it, the same command would pick up SCAFFOLD_TEMPLATES or the configured overlay.
+        None if overlay_skipped => words.push("--no-templates".to_owned()),
+        None => {}
     }
     for (key, value) in variables {
         words.push(format!("--set {}", shell_quote(&format!("{key}={value}"))));
