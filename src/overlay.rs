@@ -126,7 +126,14 @@ impl Overlay {
                 .ok_or_else(|| format!("`exported` in {MANIFEST_NAME} must be a table"))?;
             for (key, item) in exported.iter() {
                 let hash = item.as_str().ok_or_else(|| {
-                    format!("`exported.{key}` in {MANIFEST_NAME} must be a string")
+                    // TOML puts a line below [exported] into that table, wherever the team meant it to go.
+                    let hint = match key {
+                        "exclude" => {
+                            "; `exclude` belongs above the [exported] table, at the top of the file"
+                        }
+                        _ => "",
+                    };
+                    format!("`exported.{key}` in {MANIFEST_NAME} must be a string{hint}")
                 })?;
                 self.exported.insert(key.to_owned(), hash.to_owned());
             }

@@ -304,7 +304,7 @@ fn excluded_built_in_is_not_generated() {
 #[test]
 fn unsafe_overlay_paths_are_rejected() {
     type Prepare = fn(&Path);
-    let cases: [(&str, Prepare); 12] = [
+    let cases: [(&str, Prepare); 13] = [
         ("must be a table with one string, `version`", |team| {
             fs::write(team.join("scaffold-templates.toml"), "scaffold = 1\n").unwrap()
         }),
@@ -321,6 +321,13 @@ fn unsafe_overlay_paths_are_rejected() {
             fs::write(
                 team.join("scaffold-templates.toml"),
                 "exclude = \"docker-compose.yml\"\n",
+            )
+            .unwrap()
+        }),
+        ("`exclude` belongs above the [exported] table", |team| {
+            fs::write(
+                team.join("scaffold-templates.toml"),
+                "[exported]\n\"Makefile\" = \"abc\"\nexclude = [\"docker-compose.yml\"]\n",
             )
             .unwrap()
         }),
