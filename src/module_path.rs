@@ -105,31 +105,65 @@ fn major_version(element: &str) -> Option<u64> {
     }
 }
 
-/// Applies the go command's rules for major version suffixes: `/vN` only for N >= 2, and `gopkg.in` paths must end
-/// in `.vN`.
-fn check_major_version(value: &str) -> Result<(), String> {
-    let last = value.rsplit('/').next().unwrap_or(value);
-    if value.starts_with("gopkg.in/") {
-        let versioned = last
-            .rsplit_once(".v")
-            .is_some_and(|(_, major)| major.bytes().all(|b| b.is_ascii_digit()));
-        if !versioned {
-            return Err("gopkg.in paths must end in a major version such as `.v3`".into());
-        }
+/// Applies the go command's rules for a final major version suffix, as `go mod init` does with
+/// `SplitPathVersion` from golang.org/x/mod/module (checked against v0.42.0). The suffix is the longest run of
+/// digits and dots at the end of the path. When `/v` comes before that run, the last element is a major version
+/// suffix and must be `/vN` with N >= 2, no dots and no leading zero. Any other last element, such as `v` or `vx`,
+/// is an ordinary element. Paths under `gopkg.in/` follow that server's `.vN` convention instead.
+fn check_major_version(path: &str) -> Result<(), String> {
+    if path.starts_with("gopkg.in/") {
+        return check_gopkg_in_version(path);
+    }
+    let start = path
+        .trim_end_matches(|c: char| c.is_ascii_digit() || c == '.')
+        .len();
+    let number = &path[start..];
+    if number.is_empty() || !path[..start].ends_with("/v") {
         return Ok(());
     }
-    if value.contains('/') && last.starts_with('v') && last[1..].bytes().all(|b| b.is_ascii_digit())
-    {
-        match major_version(last) {
-            Some(major) if major >= 2 => {}
-            _ => {
-                return Err(format!(
-                    "it ends in `/{last}`, but a major version suffix must be /v2 or later; drop it for v0 and v1"
-                ));
-            }
-        }
+    let suffix = &path[start - 2..];
+    let major = number.split('.').next().unwrap_or(number);
+    if number.contains('.') {
+        return Err(format!(
+            "it ends in `{suffix}`, but a major version suffix has no dots; {}",
+            fix_major_version(major)
+        ));
+    }
+    if major == "0" || major == "1" {
+        return Err(format!(
+            "it ends in `{suffix}`, but a major version suffix must be /v2 or later; drop it for v0 and v1"
+        ));
+    }
+    if major.starts_with('0') {
+        return Err(format!(
+            "it ends in `{suffix}`, but a major version suffix has no leading zeros; {}",
+            fix_major_version(major)
+        ));
     }
     Ok(())
+}
+
+/// Returns the fix for an invalid suffix with the major version `major`, which may have leading zeros.
+fn fix_major_version(major: &str) -> String {
+    match major.trim_start_matches('0') {
+        "" | "1" => "drop it for v0 and v1".into(),
+        major => format!("write `/v{major}`"),
+    }
+}
+
+/// Applies the gopkg.in rule of `splitGopkgIn` from golang.org/x/mod/module: the path ends in `.vN`, optionally
+/// followed by `-unstable`, where N has no leading zero unless it is `0`.
+fn check_gopkg_in_version(path: &str) -> Result<(), String> {
+    let versioned = path.strip_suffix("-unstable").unwrap_or(path);
+    let start = versioned
+        .trim_end_matches(|c: char| c.is_ascii_digit())
+        .len();
+    let major = &versioned[start..];
+    let canonical = !major.is_empty() && (major == "0" || !major.starts_with('0'));
+    if versioned[..start].ends_with(".v") && canonical {
+        return Ok(());
+    }
+    Err("gopkg.in paths must end in a major version such as `.v3`, without leading zeros".into())
 }
 
 impl fmt::Display for ModulePath {
@@ -223,8 +257,26 @@ mod tests {
             "x/_y",
             "abc~",
             "example.com/x/v2",
+            "example.com/x/v10",
             "gopkg.in/yaml.v3",
+            "gopkg.in/yaml.v0",
+            "gopkg.in/yaml.v1",
+            "gopkg.in/yaml.v3-unstable",
             "example.com/version",
+            // A last element is a major version suffix only when `v` is followed by digits and dots.
+            "example.com/v",
+            "example.com/vx",
+            "example.com/V2",
+            "example.com/xv2",
+            "example.com/1.5",
+            // Only the last element can be a major version suffix.
+            "example.com/v1/billing",
+            "example.com/v1.5/billing",
+            "example.com/v0/billing",
+            // A suffix needs a `/` before the `v`.
+            "v2",
+            "v2.0",
+            "v1",
         ] {
             assert!(ModulePath::parse(value).is_ok(), "{value} should be valid");
         }
@@ -255,13 +307,41 @@ mod tests {
             ("toolchain", "reserved"),
             ("example.com/x/v1", "must be /v2 or later"),
             ("example.com/x/v0", "must be /v2 or later"),
-            ("example.com/x/v02", "must be /v2 or later"),
+            ("example.com/x/v02", "has no leading zeros"),
+            ("example.com/x/v01", "has no leading zeros"),
+            ("example.com/v1", "must be /v2 or later"),
+            ("example.com/v1.5", "has no dots"),
+            ("example.com/v2.0", "has no dots"),
+            ("example.com/v.2", "has no dots"),
+            ("example.com/v1..2", "has no dots"),
             ("gopkg.in/yaml", "gopkg.in paths must end"),
+            ("gopkg.in/yaml.v", "gopkg.in paths must end"),
+            ("gopkg.in/yaml.v01", "gopkg.in paths must end"),
+            ("gopkg.in/v3", "gopkg.in paths must end"),
         ] {
             let error = ModulePath::parse(value).expect_err(value);
             assert!(
                 error.contains(reason),
                 "{value}: {error:?} should mention {reason:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn invalid_suffix_names_the_fix() {
+        for (value, fix) in [
+            ("example.com/v2.0", "write `/v2`"),
+            ("example.com/v02", "write `/v2`"),
+            ("example.com/v10.1", "write `/v10`"),
+            ("example.com/v1.5", "drop it for v0 and v1"),
+            ("example.com/v01", "drop it for v0 and v1"),
+            ("example.com/v0", "drop it for v0 and v1"),
+            ("example.com/v.2", "drop it for v0 and v1"),
+        ] {
+            let error = ModulePath::parse(value).expect_err(value);
+            assert!(
+                error.ends_with(fix),
+                "{value}: {error:?} should end with {fix:?}"
             );
         }
     }

@@ -182,6 +182,55 @@ fn invalid_module_paths_exit_2_and_write_nothing() {
     }
 }
 
+/// Compares the major version suffix rules with the installed `go mod init`, whose rules the README promises.
+#[test]
+fn module_path_rules_match_go_mod_init() {
+    for path in [
+        "example.com/v",
+        "example.com/vx",
+        "example.com/V2",
+        "example.com/xv2",
+        "example.com/1.5",
+        "example.com/v2",
+        "example.com/v10",
+        "example.com/v0",
+        "example.com/v1",
+        "example.com/v01",
+        "example.com/v02",
+        "example.com/v1.5",
+        "example.com/v2.0",
+        "example.com/v10.1",
+        "example.com/v.2",
+        "example.com/v1..2",
+        "example.com/v0/billing",
+        "example.com/v1/billing",
+        "example.com/v1.5/billing",
+        "v1",
+        "v2",
+        "v2.0",
+        "gopkg.in/yaml",
+        "gopkg.in/yaml.v",
+        "gopkg.in/yaml.v0",
+        "gopkg.in/yaml.v1",
+        "gopkg.in/yaml.v01",
+        "gopkg.in/yaml.v3",
+        "gopkg.in/yaml.v3-unstable",
+        "gopkg.in/v3",
+    ] {
+        let folder = TempDir::new().unwrap();
+        let (output, _, stderr) = run(support::go()
+            .args(["mod", "init", path])
+            .current_dir(folder.path()));
+        let scaffold_result = scaffold::module_path::ModulePath::parse(path);
+
+        assert_eq!(
+            scaffold_result.is_ok(),
+            output.status.success(),
+            "{path}: scaffold returned {scaffold_result:?}, go mod init printed {stderr:?}"
+        );
+    }
+}
+
 #[test]
 fn invalid_folder_name_suggests_module_flag() {
     let cwd = TempDir::new().unwrap();
