@@ -51,9 +51,16 @@ pub const KEYS: &[ConfigKey] = &[
     },
 ];
 
+/// Accepts a prefix when the module path made of it and a folder name would be valid. A prefix need not be a
+/// valid module path itself: `example.com/v1` is not one, but `example.com/v1/billing` is.
 fn parse_module_prefix(text: &str) -> Result<Item, String> {
     let trimmed = text.trim_end_matches('/');
-    ModulePath::parse(trimmed)
+    if trimmed.is_empty() {
+        return Err(format!(
+            "invalid module prefix `{text}`: it is empty; run `scaffold config unset module_prefix` to remove it"
+        ));
+    }
+    ModulePath::parse(&format!("{trimmed}/billing"))
         .map_err(|reason| format!("invalid module prefix `{text}`: {reason}"))?;
     Ok(value(trimmed))
 }
@@ -425,6 +432,41 @@ mod tests {
             error.starts_with("invalid module prefix `has space`"),
             "{error}"
         );
+    }
+
+    #[test]
+    fn module_prefix_may_end_in_major_version_element() {
+        let mut config = config("");
+        for prefix in [
+            "example.com/v1",
+            "example.com/v0",
+            "example.com/v1.5",
+            "example.com/v",
+            "acme",
+        ] {
+            let result = config.set("module_prefix", prefix);
+            assert!(result.is_ok(), "{prefix}: {result:?}");
+        }
+    }
+
+    #[test]
+    fn module_prefix_must_give_valid_module_paths() {
+        let mut config = config("");
+        for (prefix, reason) in [
+            ("", "it is empty"),
+            ("/", "it is empty"),
+            ("has space", "it contains a space"),
+            ("/acme", "it starts with `/`"),
+            ("example.com/.hidden", "starts with a dot"),
+            ("gopkg.in/yaml.v3", "gopkg.in paths must end"),
+        ] {
+            let error = config.set("module_prefix", prefix).unwrap_err().to_string();
+            assert!(
+                error.starts_with(&format!("invalid module prefix `{prefix}`: ")),
+                "{prefix}: {error}"
+            );
+            assert!(error.contains(reason), "{prefix}: {error}");
+        }
     }
 
     #[test]

@@ -334,6 +334,23 @@ fn user_config_sets_defaults() {
 }
 
 #[test]
+fn module_prefix_ending_in_v1_is_accepted() {
+    let cwd = TempDir::new().unwrap();
+    let (code, _, stderr) = config(cwd.path(), &["set", "module_prefix", "example.com/v1"]);
+    assert_eq!(code, 0, "config set: {stderr}");
+
+    let (code, _, stderr) = new_in(cwd.path(), &["billing", "--no-git"], &[]);
+
+    assert_eq!(code, 0, "{stderr}");
+    let project = cwd.path().join("billing");
+    assert!(
+        go_mod(&project).starts_with("module example.com/v1/billing\n"),
+        "{}",
+        go_mod(&project)
+    );
+}
+
+#[test]
 fn config_commands_round_trip() {
     let cwd = TempDir::new().unwrap();
 
