@@ -140,14 +140,69 @@ fn run(project: &Path, args: &[&str], interrupted: &AtomicBool) -> Result<(), Gi
     )))
 }
 
-/// Runs git with no terminal input, so a credential or signing prompt fails instead of hanging, and with literal
-/// pathspecs, so generated file names are never read as patterns.
+/// Repository-local variables that git clears before it works in another repository, as printed by
+/// `git rev-parse --local-env-vars`. A hook or `git rebase -x` sets some of them, and they would point scaffold's
+/// git commands at the caller's repository, index or config. `GIT_DIR` makes the new project look like a
+/// repository already, and `GIT_INDEX_FILE` moves its index elsewhere.
+///
+/// The list is a constant, because asking git would add one process to every run (about 1 ms with git 2.39 on
+/// Linux), and removing a variable that a git version does not know is harmless. It joins the list of git 2.39 and
+/// the changes in later `local_repo_env` arrays of git's environment.c, which add `GIT_NO_LAZY_FETCH` and drop
+/// `GIT_INTERNAL_SUPER_PREFIX`. A unit test checks that it covers the installed git's list.
+const LOCAL_ENV_VARS: &[&str] = &[
+    "GIT_ALTERNATE_OBJECT_DIRECTORIES",
+    "GIT_COMMON_DIR",
+    "GIT_CONFIG",
+    "GIT_CONFIG_COUNT",
+    "GIT_CONFIG_PARAMETERS",
+    "GIT_DIR",
+    "GIT_GRAFT_FILE",
+    "GIT_IMPLICIT_WORK_TREE",
+    "GIT_INDEX_FILE",
+    "GIT_INTERNAL_SUPER_PREFIX",
+    "GIT_NO_LAZY_FETCH",
+    "GIT_NO_REPLACE_OBJECTS",
+    "GIT_OBJECT_DIRECTORY",
+    "GIT_PREFIX",
+    "GIT_REPLACE_REF_BASE",
+    "GIT_SHALLOW_FILE",
+    "GIT_WORK_TREE",
+];
+
+/// Runs git without the caller's repository-local variables and with no terminal input, so a credential or signing
+/// prompt fails instead of hanging. Literal pathspecs keep generated file names from being read as patterns.
 fn git(project: &Path, args: &[&str]) -> std::io::Result<Output> {
-    Command::new("git")
+    let mut command = Command::new("git");
+    for name in LOCAL_ENV_VARS {
+        command.env_remove(name);
+    }
+    command
         .args(args)
         .current_dir(project)
         .env("GIT_TERMINAL_PROMPT", "0")
         .env("GIT_LITERAL_PATHSPECS", "1")
         .stdin(Stdio::null())
         .output()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_env_vars_cover_installed_git() {
+        let output = Command::new("git")
+            .args(["rev-parse", "--local-env-vars"])
+            .output()
+            .expect("git is required for this test");
+        assert!(output.status.success(), "{output:?}");
+
+        let listed = String::from_utf8(output.stdout).unwrap();
+        for name in listed.lines() {
+            assert!(
+                LOCAL_ENV_VARS.contains(&name),
+                "`git rev-parse --local-env-vars` lists {name}, which LOCAL_ENV_VARS lacks"
+            );
+        }
+    }
 }

@@ -585,6 +585,83 @@ fn git_never_follows_existing_git_link() {
     assert_eq!(fs::read_dir(&elsewhere).unwrap().count(), 0);
 }
 
+/// Runs git in `dir` without the variables that the git tests set for scaffold, and returns stdout.
+fn git_output(dir: &Path, args: &[&str]) -> String {
+    let (output, stdout, stderr) = run(Command::new("git")
+        .args(args)
+        .current_dir(dir)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE")
+        .env_remove("GIT_WORK_TREE"));
+    assert!(output.status.success(), "git {args:?} failed: {stderr}");
+    stdout
+}
+
+/// Asserts that `project` is the root of its own repository with one commit and a clean work tree.
+fn assert_own_clean_repository(project: &Path) {
+    let root = git_output(project, &["rev-parse", "--show-toplevel"]);
+    assert_eq!(
+        fs::canonicalize(root.trim()).unwrap(),
+        fs::canonicalize(project).unwrap()
+    );
+    let log = git_output(project, &["log", "--oneline"]);
+    assert_eq!(log.lines().count(), 1, "{log}");
+    let status = git_output(project, &["status", "--porcelain"]);
+    assert_eq!(status, "", "work tree should be clean");
+}
+
+#[test]
+fn git_ignores_caller_git_dir() {
+    let cwd = TempDir::new().unwrap();
+    let other = cwd.path().join("other");
+    fs::create_dir(&other).unwrap();
+    git_output(&other, &["init", "--quiet"]);
+
+    let (output, stdout, stderr) = run(scaffold(cwd.path())
+        .args(["new", "p3"])
+        .env("GIT_DIR", other.join(".git")));
+
+    assert!(output.status.success(), "stderr: {stderr}");
+    assert!(
+        stdout.contains("git: created a repository with one commit"),
+        "{stdout}"
+    );
+    assert_own_clean_repository(&cwd.path().join("p3"));
+    let (head, _, _) = run(Command::new("git")
+        .args(["rev-parse", "--verify", "--quiet", "HEAD"])
+        .current_dir(&other)
+        .env_remove("GIT_DIR")
+        .env_remove("GIT_INDEX_FILE"));
+    assert!(
+        !head.status.success(),
+        "the caller's repository got a commit"
+    );
+    assert!(
+        !other.join(".git/index").exists(),
+        "the caller's repository got an index"
+    );
+}
+
+#[test]
+fn git_ignores_caller_index_file() {
+    let cwd = TempDir::new().unwrap();
+    let elsewhere = cwd.path().join("elsewhere");
+    fs::create_dir(&elsewhere).unwrap();
+    let index = elsewhere.join("idx");
+
+    let (output, stdout, stderr) = run(scaffold(cwd.path())
+        .args(["new", "p2"])
+        .env("GIT_INDEX_FILE", &index));
+
+    assert!(output.status.success(), "stderr: {stderr}");
+    assert!(
+        stdout.contains("git: created a repository with one commit"),
+        "{stdout}"
+    );
+    assert_own_clean_repository(&cwd.path().join("p2"));
+    assert!(!index.exists(), "the index was written outside the project");
+}
+
 #[test]
 fn no_git_flag_skips_git() {
     let cwd = TempDir::new().unwrap();
