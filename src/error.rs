@@ -36,6 +36,9 @@ pub enum Error {
     #[error("interrupted during git; the project files in `{}` are complete, but the repository may not be", path.display())]
     InterruptedDuringGit { path: PathBuf },
 
+    #[error("interrupted while checking the Go version; the project files in `{}` are complete", path.display())]
+    InterruptedDuringGoCheck { path: PathBuf },
+
     /// `scaffold config get` of a key the file does not set. Nothing is printed on stdout, so scripts can tell
     /// an unset key from an empty value by the exit code, as with `git config --get`.
     #[error("`{key}` is not set in `{}`", path.display())]
@@ -92,9 +95,10 @@ impl Error {
             Self::TargetNotEmpty { .. }
             | Self::TargetNotFolder { .. }
             | Self::TypeConflicts { .. } => EXIT_CONFLICT,
-            Self::Interrupted | Self::Cancelled | Self::InterruptedDuringGit { .. } => {
-                EXIT_INTERRUPTED
-            }
+            Self::Interrupted
+            | Self::Cancelled
+            | Self::InterruptedDuringGit { .. }
+            | Self::InterruptedDuringGoCheck { .. } => EXIT_INTERRUPTED,
             Self::Render { .. }
             | Self::Io { .. }
             | Self::Stream { .. }

@@ -718,6 +718,168 @@ fn old_go_is_reported_not_fatal() {
     assert!(stdout.contains(&expected), "{stdout}");
 }
 
+/// Writes a shell script named `go` into `cwd/tools/bin` and returns its path and a PATH that finds it first.
+fn fake_go(cwd: &Path, script: &str) -> (std::path::PathBuf, String) {
+    use std::os::unix::fs::PermissionsExt;
+    let bin = cwd.join("tools/bin");
+    fs::create_dir_all(&bin).unwrap();
+    let go = bin.join("go");
+    fs::write(&go, format!("#!/bin/sh\n{script}")).unwrap();
+    fs::set_permissions(&go, fs::Permissions::from_mode(0o755)).unwrap();
+    (go, format!("{}:/usr/bin:/bin", bin.display()))
+}
+
+/// Runs `scaffold new billing --no-git` with `path` as PATH and returns the summary, asserting success.
+fn new_with_path(cwd: &Path, path: &str) -> String {
+    let (output, stdout, stderr) = run(scaffold(cwd)
+        .args(["new", "billing", "--no-git"])
+        .env("PATH", path));
+    assert!(output.status.success(), "stderr: {stderr}");
+    stdout
+}
+
+#[test]
+fn devel_go_counts_as_suitable() {
+    let cwd = TempDir::new().unwrap();
+    let (_, path) = fake_go(
+        cwd.path(),
+        "echo 'go version devel go1.27-4fe5ba2 Tue Jan 6 10:00:00 2026 +0000 linux/amd64'\n",
+    );
+
+    let stdout = new_with_path(cwd.path(), &path);
+
+    assert!(!stdout.contains("go:"), "{stdout}");
+}
+
+#[test]
+fn unreadable_go_version_is_quoted() {
+    let cwd = TempDir::new().unwrap();
+    let (go, path) = fake_go(cwd.path(), "echo '  go version unknown  '\n");
+
+    let stdout = new_with_path(cwd.path(), &path);
+
+    let expected = format!(
+        "go: found `{}`, but `go version` printed \"go version unknown\", which has no version, so the Go \
+         version is unknown; run `go version` to check that it is Go {} or newer",
+        go.display(),
+        scaffold::context::GO_VERSION
+    );
+    assert!(stdout.contains(&expected), "{stdout}");
+    assert!(!stdout.contains("not found on PATH"), "{stdout}");
+}
+
+#[test]
+fn failing_go_shim_is_quoted() {
+    let cwd = TempDir::new().unwrap();
+    let (go, path) = fake_go(
+        cwd.path(),
+        "echo 'No version is set for command go' >&2\necho 'Consider adding one' >&2\nexit 126\n",
+    );
+
+    let stdout = new_with_path(cwd.path(), &path);
+
+    let expected = format!(
+        "go: found `{}`, but `go version` exited with status 126 and printed \"No version is set for command \
+         go\" and more lines, so the Go version is unknown",
+        go.display()
+    );
+    assert!(stdout.contains(&expected), "{stdout}");
+}
+
+#[test]
+fn hanging_go_times_out() {
+    let cwd = TempDir::new().unwrap();
+    let sleep_pid = cwd.path().join("sleep.pid");
+    let (go, path) = fake_go(
+        cwd.path(),
+        &format!("sleep 30 &\necho $! > '{}'\nwait\n", sleep_pid.display()),
+    );
+
+    let started = Instant::now();
+    let stdout = new_with_path(cwd.path(), &path);
+    let elapsed = started.elapsed();
+
+    let timeout = scaffold::toolchain::VERSION_TIMEOUT;
+    assert!(elapsed >= timeout, "returned after {elapsed:?}");
+    assert!(
+        elapsed < timeout + Duration::from_secs(5),
+        "returned after {elapsed:?}"
+    );
+    let expected = format!(
+        "go: found `{}`, but `go version` timed out after {} seconds, so the Go version is unknown",
+        go.display(),
+        timeout.as_secs()
+    );
+    assert!(stdout.contains(&expected), "{stdout}");
+    let pid = fs::read_to_string(&sleep_pid).unwrap();
+    assert!(
+        process_ends(pid.trim(), Duration::from_secs(2)),
+        "the shim's `sleep` (pid {}) outlived scaffold",
+        pid.trim()
+    );
+}
+
+/// Reports whether the process `pid` ends or becomes a zombie within `limit`.
+fn process_ends(pid: &str, limit: Duration) -> bool {
+    let started = Instant::now();
+    while started.elapsed() < limit {
+        let stat = fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+        // The state letter follows the command name in parentheses; `Z` is a zombie.
+        let state = stat
+            .rsplit_once(") ")
+            .and_then(|(_, rest)| rest.chars().next());
+        if matches!(state, None | Some('Z')) {
+            return true;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    false
+}
+
+#[test]
+fn ctrl_c_during_go_check_exits_130() {
+    use nix::sys::signal::{Signal, kill};
+    use nix::unistd::Pid;
+
+    let cwd = TempDir::new().unwrap();
+    let started_marker = cwd.path().join("go-started");
+    let (_, path) = fake_go(
+        cwd.path(),
+        &format!("touch '{}'\nsleep 30\n", started_marker.display()),
+    );
+    let mut command = scaffold(cwd.path());
+    command
+        .args(["new", "billing", "--no-git"])
+        .env("PATH", path)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let child = command.spawn().unwrap();
+
+    let started = Instant::now();
+    while !started_marker.exists() {
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the fake go never started"
+        );
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    kill(Pid::from_raw(child.id() as i32), Signal::SIGINT).unwrap();
+    let output = child.wait_with_output().unwrap();
+
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(130), "stderr: {stderr}");
+    assert!(
+        stderr.contains("interrupted while checking the Go version"),
+        "{stderr}"
+    );
+    assert!(
+        started.elapsed() < Duration::from_secs(10),
+        "scaffold waited {:?} after Ctrl-C",
+        started.elapsed()
+    );
+    assert!(cwd.path().join("billing/go.mod").is_file());
+}
+
 #[test]
 fn force_commits_only_generated_files() {
     let cwd = TempDir::new().unwrap();

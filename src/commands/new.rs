@@ -119,7 +119,12 @@ pub fn run(args: &NewArgs, context: &RunContext<'_>, out: &mut dyn Write) -> Res
             path: spec.target.clone(),
         });
     }
-    let go = GoToolchain::detect();
+    let go = GoToolchain::detect(context.interrupted);
+    if go == GoToolchain::Interrupted {
+        return Err(Error::InterruptedDuringGoCheck {
+            path: spec.target.clone(),
+        });
+    }
     if context.output.quiet {
         return Ok(());
     }
