@@ -9,6 +9,7 @@ use std::process::{Command, Output, Stdio};
 use std::sync::atomic::AtomicBool;
 
 use crate::interrupt;
+use crate::output::shell_quote;
 
 /// Outcome of the git step.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -121,7 +122,7 @@ fn run(project: &Path, args: &[&str], interrupted: &AtomicBool) -> Result<(), Gi
     let shown = args
         .iter()
         .take_while(|arg| **arg != "--")
-        .copied()
+        .map(|arg| shell_quote(arg))
         .collect::<Vec<_>>()
         .join(" ");
     let output = git(project, args)

@@ -75,9 +75,18 @@ pub fn printable(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Quotes `text` for a POSIX shell when it contains anything beyond a conservative set of safe characters.
+pub fn shell_quote(text: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "-_./+@:,=".contains(c);
+    if !text.is_empty() && text.chars().all(safe) {
+        return text.to_owned();
+    }
+    format!("'{}'", text.replace('\'', r"'\''"))
+}
+
 #[cfg(test)]
 mod tests {
-    use super::printable;
+    use super::{printable, shell_quote};
 
     #[test]
     fn printable_escapes_control_characters_but_newlines() {
@@ -86,5 +95,12 @@ mod tests {
             printable("x\u{1b}]0;pwned\u{7}\ty"),
             "x\\u{1b}]0;pwned\\u{7}\\ty"
         );
+    }
+
+    #[test]
+    fn quotes_only_when_needed() {
+        assert_eq!(shell_quote("services/billing"), "services/billing");
+        assert_eq!(shell_quote("my service"), "'my service'");
+        assert_eq!(shell_quote("it's"), r"'it'\''s'");
     }
 }

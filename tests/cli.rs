@@ -549,6 +549,28 @@ fn git_without_identity_skips_commit() {
 }
 
 #[test]
+fn failed_commit_is_quoted_to_paste() {
+    let cwd = TempDir::new().unwrap();
+    let config = cwd.path().join("signing-gitconfig");
+    fs::write(
+        &config,
+        "[user]\n\tname = T\n\temail = t@example.com\n[commit]\n\tgpgsign = true\n[gpg]\n\tprogram = false\n",
+    )
+    .unwrap();
+
+    let (output, stdout, stderr) = run(scaffold(cwd.path())
+        .args(["new", "billing"])
+        .env("GIT_CONFIG_GLOBAL", &config));
+
+    assert!(output.status.success(), "stderr: {stderr}");
+    let message = format!(
+        "--message 'Initial commit from scaffold {}'",
+        env!("CARGO_PKG_VERSION")
+    );
+    assert!(stdout.contains(&message), "{stdout}");
+}
+
+#[test]
 fn git_inside_work_tree_is_not_nested() {
     let cwd = TempDir::new().unwrap();
     let (init, _, init_err) = run(Command::new("git")

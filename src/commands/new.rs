@@ -10,7 +10,7 @@ use crate::cli::NewArgs;
 use crate::context::{is_built_in_variable, is_variable_name};
 use crate::error::Error;
 use crate::git::{self, GitOutcome};
-use crate::output::Output;
+use crate::output::{Output, shell_quote};
 use crate::overlay::{self, Overlay};
 use crate::plan::{Customization, Plan};
 use crate::prompt;
@@ -608,26 +608,5 @@ fn display_path(target: &Path, cwd: &Path) -> String {
         Ok(relative) if relative.as_os_str().is_empty() => ".".into(),
         Ok(relative) => relative.display().to_string(),
         Err(_) => target.display().to_string(),
-    }
-}
-
-/// Quotes `text` for a POSIX shell when it contains anything beyond a conservative set of safe characters.
-fn shell_quote(text: &str) -> String {
-    let safe = |c: char| c.is_ascii_alphanumeric() || "-_./+@:,=".contains(c);
-    if !text.is_empty() && text.chars().all(safe) {
-        return text.to_owned();
-    }
-    format!("'{}'", text.replace('\'', r"'\''"))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn quotes_only_when_needed() {
-        assert_eq!(shell_quote("services/billing"), "services/billing");
-        assert_eq!(shell_quote("my service"), "'my service'");
-        assert_eq!(shell_quote("it's"), r"'it'\''s'");
     }
 }
