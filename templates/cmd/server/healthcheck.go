@@ -25,7 +25,7 @@ func runHealthcheck(ctx context.Context, cfg config.Config, args []string) error
 
 	ctx, cancel := context.WithTimeout(ctx, healthcheckTimeout)
 	defer cancel()
-	url := "http://" + net.JoinHostPort(healthcheckHost(cfg.Host), strconv.Itoa(cfg.Port)) + "/healthz"
+	url := healthcheckURL(cfg.Host, cfg.Port)
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
 	if err != nil {
 		return fmt.Errorf("healthcheck: build request: %w", err)
@@ -42,15 +42,15 @@ func runHealthcheck(ctx context.Context, cfg config.Config, args []string) error
 	return nil
 }
 
-// healthcheckHost returns the address to reach a server that listens on
-// host: loopback when it listens on every interface, otherwise host itself.
-func healthcheckHost(host string) string {
+// healthcheckURL returns the /healthz URL of a server on this machine that
+// listens on host and port. When host is empty, 0.0.0.0 or ::, net.Listen
+// with network "tcp" listens on every local address, IPv4 and IPv6, so the
+// server is reached through 127.0.0.1. That works even where ::1 is missing,
+// as in a container with IPv6 turned off.
+func healthcheckURL(host string, port int) string {
 	switch host {
-	case "", "0.0.0.0":
-		return "127.0.0.1"
-	case "::":
-		return "::1"
-	default:
-		return host
+	case "", "0.0.0.0", "::":
+		host = "127.0.0.1"
 	}
+	return "http://" + net.JoinHostPort(host, strconv.Itoa(port)) + "/healthz"
 }

@@ -223,12 +223,68 @@ func TestRunHealthcheckFails(t *testing.T) {
 	}
 }
 
-func TestHealthcheckHost(t *testing.T) {
-	tests := map[string]string{"": "127.0.0.1", "0.0.0.0": "127.0.0.1", "::": "::1", "10.1.2.3": "10.1.2.3"}
-	for host, want := range tests {
-		if got := healthcheckHost(host); got != want {
-			t.Errorf("healthcheckHost(%q) = %q, want %q", host, got, want)
-		}
+func TestHealthcheckURL(t *testing.T) {
+	tests := []struct {
+		host string
+		want string
+	}{
+		{host: "", want: "http://127.0.0.1:8080/healthz"},
+		{host: "0.0.0.0", want: "http://127.0.0.1:8080/healthz"},
+		{host: "::", want: "http://127.0.0.1:8080/healthz"},
+		{host: "10.1.2.3", want: "http://10.1.2.3:8080/healthz"},
+		{host: "::1", want: "http://[::1]:8080/healthz"},
+		{host: "2001:db8::7", want: "http://[2001:db8::7]:8080/healthz"},
+		{host: "localhost", want: "http://localhost:8080/healthz"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.host, func(t *testing.T) {
+			if got := healthcheckURL(tt.host, 8080); got != tt.want {
+				t.Errorf("healthcheckURL(%q, 8080) = %q, want %q", tt.host, got, tt.want)
+			}
+		})
+	}
+}
+
+// TestHealthcheckListenHosts runs the server on each HOST that needs
+// brackets or a loopback substitute in the URL, and checks that the
+// healthcheck subcommand reaches it.
+func TestHealthcheckListenHosts(t *testing.T) {
+	for _, host := range []string{"::", "::1"} {
+		t.Run(host, func(t *testing.T) {
+			if host == "::1" {
+				listener, err := net.Listen("tcp", "[::1]:0")
+				if err != nil {
+					t.Skipf("IPv6 loopback unavailable: %v", err)
+				}
+				_ = listener.Close()
+			}
+			values := map[string]string{"HOST": host, "PORT": freePort(t)}
+{%- if database != "none" %}
+			values["DATABASE_URL"] = testdb.URL(t)
+{%- endif %}
+			getenv := getenvFrom(values)
+			pollHost := host
+			if host == "::" {
+				pollHost = "127.0.0.1"
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			runErr := make(chan error, 1)
+			go func() {
+				runErr <- run(ctx, []string{"server"}, getenv, io.Discard, io.Discard)
+			}()
+			waitHealthy(t, "http://"+net.JoinHostPort(pollHost, values["PORT"]), runErr)
+
+			err := run(ctx, []string{"server", "healthcheck"}, getenv, io.Discard, io.Discard)
+			if err != nil {
+				t.Errorf("healthcheck with HOST=%s: %v", host, err)
+			}
+
+			cancel()
+			if err := <-runErr; err != nil {
+				t.Errorf("run returned %v, want nil after cancellation", err)
+			}
+		})
 	}
 }
 

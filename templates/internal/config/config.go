@@ -5,8 +5,10 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"net"
 	"net/netip"
 	"reflect"
+	"strconv"
 	"strings"
 	"time"
 
@@ -17,8 +19,8 @@ import (
 // is the variable name and envDefault is the value used when the variable is
 // unset or empty.
 type Config struct {
-	// Host is the interface the HTTP server listens on. Empty means every
-	// interface.
+	// Host is the IP address or hostname the HTTP server listens on, with
+	// no brackets around an IPv6 address. Empty means every interface.
 	Host string `env:"HOST"`
 	Port int    `env:"PORT" envDefault:"8080"`
 
@@ -193,9 +195,10 @@ func (c Config) SlogLevel() slog.Level {
 	}
 }
 
-// Addr returns the listen address in host:port form.
+// Addr returns the listen address in host:port form, with an IPv6 host in
+// brackets.
 func (c Config) Addr() string {
-	return fmt.Sprintf("%s:%d", c.Host, c.Port)
+	return net.JoinHostPort(c.Host, strconv.Itoa(c.Port))
 }
 
 // envKey returns the variable name in the env tag of the Config field with the

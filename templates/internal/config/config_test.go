@@ -146,15 +146,6 @@ func TestLoadValidValues(t *testing.T) {
 		env   map[string]string
 		check func(t *testing.T, cfg config.Config)
 	}{
-		{
-			name: "host and port",
-			env:  map[string]string{"HOST": "127.0.0.1", "PORT": "9090"},
-			check: func(t *testing.T, cfg config.Config) {
-				if got := cfg.Addr(); got != "127.0.0.1:9090" {
-					t.Errorf("Addr() = %q, want 127.0.0.1:9090", got)
-				}
-			},
-		},
 {%- if database != "none" %}
 		{
 			name: "database url",
@@ -229,6 +220,34 @@ func TestLoadValidValues(t *testing.T) {
 	}
 }
 
+func TestAddr(t *testing.T) {
+	tests := []struct {
+		host string
+		want string
+	}{
+		{host: "", want: ":9090"},
+		{host: "127.0.0.1", want: "127.0.0.1:9090"},
+		{host: "0.0.0.0", want: "0.0.0.0:9090"},
+		{host: "::1", want: "[::1]:9090"},
+		{host: "::", want: "[::]:9090"},
+		{host: "fe80::1%eth0", want: "[fe80::1%eth0]:9090"},
+		{host: "localhost", want: "localhost:9090"},
+		{host: "api.internal.example.com", want: "api.internal.example.com:9090"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.host, func(t *testing.T) {
+			cfg, err := config.Load(mapGetenv(map[string]string{"HOST": tt.host, "PORT": "9090"}))
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+
+			if got := cfg.Addr(); got != tt.want {
+				t.Errorf("Addr() = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
 func TestLoadInvalidValues(t *testing.T) {
 	tests := []struct {
 		name string
@@ -236,6 +255,11 @@ func TestLoadInvalidValues(t *testing.T) {
 		// want lists the variable names that the error must report, in order.
 		want []string
 	}{
+		{name: "bracketed IPv6 host", env: map[string]string{"HOST": "[::1]"}, want: []string{"HOST"}},
+		{name: "host with port", env: map[string]string{"HOST": "localhost:8080"}, want: []string{"HOST"}},
+		{name: "host with space", env: map[string]string{"HOST": "my host"}, want: []string{"HOST"}},
+		{name: "host label starts with hyphen", env: map[string]string{"HOST": "-api.example.com"}, want: []string{"HOST"}},
+		{name: "host label too long", env: map[string]string{"HOST": strings.Repeat("a", 64) + ".example.com"}, want: []string{"HOST"}},
 		{name: "port not a number", env: map[string]string{"PORT": "http"}, want: []string{"PORT"}},
 		{name: "port out of range", env: map[string]string{"PORT": "70000"}, want: []string{"PORT"}},
 		{name: "port zero", env: map[string]string{"PORT": "0"}, want: []string{"PORT"}},
@@ -329,6 +353,7 @@ func TestErrorMessageNamesValue(t *testing.T) {
 	tests := []struct {
 		key, value, want string
 	}{
+		{key: "HOST", value: "[::1]", want: `invalid configuration: HOST: must be an IP address without brackets or a hostname, such as ::1, 0.0.0.0 or localhost, got "[::1]"`},
 		{key: "PORT", value: "http", want: `invalid configuration: PORT: must be a whole number, got "http"`},
 		{key: "RATE_LIMIT_RPS", value: "fast", want: `invalid configuration: RATE_LIMIT_RPS: must be a number, got "fast"`},
 		{key: "HTTP_WRITE_TIMEOUT", value: "30", want: `invalid configuration: HTTP_WRITE_TIMEOUT: must be a duration with a unit, such as 500ms, 10s or 1m, got "30"`},

@@ -24,6 +24,10 @@ func (c Config) validate() []problem {
 		problems = append(problems, problem{key: key, message: message})
 	}
 
+	if c.Host != "" && !validHost(c.Host) {
+		add("HOST", fmt.Sprintf(
+			"must be an IP address without brackets or a hostname, such as ::1, 0.0.0.0 or localhost, got %q", c.Host))
+	}
 	if c.Port < 1 || c.Port > 65535 {
 		add("PORT", fmt.Sprintf("must be between 1 and 65535, got %d", c.Port))
 	}
@@ -158,6 +162,32 @@ func validOrigin(origin string) bool {
 		u.Host != "" && u.User == nil && u.Path == "" && u.RawQuery == "" && u.Fragment == "" &&
 		!strings.HasSuffix(origin, "?") && !strings.HasSuffix(origin, "#") &&
 		u.String() == origin
+}
+
+// validHost reports whether host is an IP address, optionally with an IPv6
+// zone such as %eth0, or a hostname of letters, digits and hyphens in labels
+// of 1 to 63 characters (RFC 1123). A bracketed IPv6 address is invalid,
+// because Config.Addr adds the brackets itself.
+func validHost(host string) bool {
+	if _, err := netip.ParseAddr(host); err == nil {
+		return true
+	}
+	if len(host) > 253 {
+		return false
+	}
+	for label := range strings.SplitSeq(host, ".") {
+		if len(label) < 1 || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for _, r := range label {
+			switch {
+			case 'a' <= r && r <= 'z', 'A' <= r && r <= 'Z', '0' <= r && r <= '9', r == '-':
+			default:
+				return false
+			}
+		}
+	}
+	return true
 }
 
 // parsePrefixes parses addresses and CIDR ranges. It returns the entries
