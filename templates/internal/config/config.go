@@ -17,7 +17,8 @@ import (
 
 // Config is the complete set of service settings. The env tag of each field
 // is the variable name and envDefault is the value used when the variable is
-// unset or empty.
+// unset or empty. Load lowers some defaults to fit the settings they depend
+// on; see deriveDefaults.
 type Config struct {
 	// Host is the IP address or hostname the HTTP server listens on, with
 	// no brackets around an IPv6 address. Empty means every interface.
@@ -128,6 +129,7 @@ func Load(getenv func(string) string) (Config, error) {
 		}
 	}
 
+	cfg.deriveDefaults(func(key string) bool { return environment[key] != "" })
 	cfg.LogLevel = strings.ToLower(cfg.LogLevel)
 	cfg.LogFormat = strings.ToLower(cfg.LogFormat)
 	cfg.CORSAllowedOrigins = trimAll(cfg.CORSAllowedOrigins)
@@ -145,6 +147,29 @@ func Load(getenv func(string) string) (Config, error) {
 	// validate has checked every entry.
 	cfg.TrustedProxies, _ = parsePrefixes(cfg.TrustedProxiesList)
 	return cfg, nil
+}
+
+// deriveDefaults lowers the default of a setting that must not exceed
+// another one, when only the other one is set. An operator who sets only
+// PAGE_LIMIT_MAX=10 then gets a valid configuration instead of an error
+// about PAGE_LIMIT_DEFAULT, a variable they never set. A setting that isSet
+// reports as set explicitly is kept, so validate still rejects a conflict
+// between two explicit values.
+func (c *Config) deriveDefaults(isSet func(key string) bool) {
+{%- if database != "none" %}
+	if !isSet("DB_MAX_IDLE_CONNS") && c.DBMaxOpenConns >= 1 {
+		c.DBMaxIdleConns = min(c.DBMaxIdleConns, c.DBMaxOpenConns)
+	}
+{%- endif %}
+	if !isSet("PAGE_LIMIT_DEFAULT") && c.PageLimitMax >= 1 {
+		c.PageLimitDefault = min(c.PageLimitDefault, c.PageLimitMax)
+	}
+	// Two thirds of the write timeout leave the last third for writing the
+	// 503 of a request that reaches its deadline. The defaults, 10s and 15s,
+	// follow the same rule.
+	if !isSet("REQUEST_TIMEOUT") && c.HTTPWriteTimeout > 0 {
+		c.RequestTimeout = min(c.RequestTimeout, c.HTTPWriteTimeout*2/3)
+	}
 }
 
 // parseProblem describes a value that caarlos0/env could not convert to the

@@ -220,6 +220,104 @@ func TestLoadValidValues(t *testing.T) {
 	}
 }
 
+func TestLoadDerivedDefaults(t *testing.T) {
+	tests := []struct {
+		name  string
+		env   map[string]string
+		check func(t *testing.T, cfg config.Config)
+	}{
+{%- if database != "none" %}
+		{
+			name: "idle connections follow lower open",
+			env:  map[string]string{"DB_MAX_OPEN_CONNS": "5"},
+			check: func(t *testing.T, cfg config.Config) {
+				if cfg.DBMaxIdleConns != 5 {
+					t.Errorf("DBMaxIdleConns = %d, want 5", cfg.DBMaxIdleConns)
+				}
+			},
+		},
+		{
+			name: "idle connections keep default below open",
+			env:  map[string]string{"DB_MAX_OPEN_CONNS": "50"},
+			check: func(t *testing.T, cfg config.Config) {
+				if cfg.DBMaxIdleConns != 10 {
+					t.Errorf("DBMaxIdleConns = %d, want 10", cfg.DBMaxIdleConns)
+				}
+			},
+		},
+{%- endif %}
+		{
+			name: "page default follows lower max",
+			env:  map[string]string{"PAGE_LIMIT_MAX": "10"},
+			check: func(t *testing.T, cfg config.Config) {
+				if cfg.PageLimitDefault != 10 {
+					t.Errorf("PageLimitDefault = %d, want 10", cfg.PageLimitDefault)
+				}
+			},
+		},
+		{
+			name: "page default keeps default below max",
+			env:  map[string]string{"PAGE_LIMIT_MAX": "500"},
+			check: func(t *testing.T, cfg config.Config) {
+				if cfg.PageLimitDefault != 20 {
+					t.Errorf("PageLimitDefault = %d, want 20", cfg.PageLimitDefault)
+				}
+			},
+		},
+		{
+			name: "request timeout follows lower write timeout",
+			env:  map[string]string{"HTTP_WRITE_TIMEOUT": "6s"},
+			check: func(t *testing.T, cfg config.Config) {
+				if cfg.RequestTimeout != 4*time.Second {
+					t.Errorf("RequestTimeout = %s, want 4s (two thirds of HTTP_WRITE_TIMEOUT)", cfg.RequestTimeout)
+				}
+			},
+		},
+		{
+			name: "request timeout keeps default below write timeout",
+			env:  map[string]string{"HTTP_WRITE_TIMEOUT": "1m"},
+			check: func(t *testing.T, cfg config.Config) {
+				if cfg.RequestTimeout != 10*time.Second {
+					t.Errorf("RequestTimeout = %s, want 10s", cfg.RequestTimeout)
+				}
+			},
+		},
+		{
+			name: "explicit values are kept",
+			env: map[string]string{
+{%- if database != "none" %}
+				"DB_MAX_OPEN_CONNS": "5", "DB_MAX_IDLE_CONNS": "2",
+{%- endif %}
+				"PAGE_LIMIT_MAX": "10", "PAGE_LIMIT_DEFAULT": "3",
+				"HTTP_WRITE_TIMEOUT": "6s", "REQUEST_TIMEOUT": "5s",
+			},
+			check: func(t *testing.T, cfg config.Config) {
+{%- if database != "none" %}
+				if cfg.DBMaxIdleConns != 2 {
+					t.Errorf("DBMaxIdleConns = %d, want 2", cfg.DBMaxIdleConns)
+				}
+{%- endif %}
+				if cfg.PageLimitDefault != 3 {
+					t.Errorf("PageLimitDefault = %d, want 3", cfg.PageLimitDefault)
+				}
+				if cfg.RequestTimeout != 5*time.Second {
+					t.Errorf("RequestTimeout = %s, want 5s", cfg.RequestTimeout)
+				}
+			},
+		},
+	}
+
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := config.Load(mapGetenv(tt.env))
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			tt.check(t, cfg)
+		})
+	}
+}
+
 func TestAddr(t *testing.T) {
 	tests := []struct {
 		host string
@@ -287,6 +385,16 @@ func TestLoadInvalidValues(t *testing.T) {
 			name: "default page limit above max",
 			env:  map[string]string{"PAGE_LIMIT_DEFAULT": "200"},
 			want: []string{"PAGE_LIMIT_DEFAULT"},
+		},
+		{
+			name: "explicit default page limit above max",
+			env:  map[string]string{"PAGE_LIMIT_DEFAULT": "20", "PAGE_LIMIT_MAX": "10"},
+			want: []string{"PAGE_LIMIT_DEFAULT"},
+		},
+		{
+			name: "explicit request timeout above write timeout",
+			env:  map[string]string{"REQUEST_TIMEOUT": "10s", "HTTP_WRITE_TIMEOUT": "5s"},
+			want: []string{"REQUEST_TIMEOUT"},
 		},
 		{name: "zero max page limit", env: map[string]string{"PAGE_LIMIT_MAX": "0"}, want: []string{"PAGE_LIMIT_MAX"}},
 		{name: "request timeout at write timeout", env: map[string]string{"REQUEST_TIMEOUT": "15s"}, want: []string{"REQUEST_TIMEOUT"}},
