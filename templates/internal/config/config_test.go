@@ -199,6 +199,15 @@ func TestLoadValidValues(t *testing.T) {
 			},
 		},
 		{
+			name: "minimum rate",
+			env:  map[string]string{"RATE_LIMIT_RPS": "0.001"},
+			check: func(t *testing.T, cfg config.Config) {
+				if cfg.RateLimitRPS != 0.001 {
+					t.Errorf("RateLimitRPS = %v, want 0.001", cfg.RateLimitRPS)
+				}
+			},
+		},
+		{
 			name: "empty value means default",
 			env:  map[string]string{"PORT": ""},
 			check: func(t *testing.T, cfg config.Config) {
@@ -414,6 +423,7 @@ func TestLoadInvalidValues(t *testing.T) {
 		{name: "negative rate", env: map[string]string{"RATE_LIMIT_RPS": "-1"}, want: []string{"RATE_LIMIT_RPS"}},
 		{name: "rate not a number", env: map[string]string{"RATE_LIMIT_RPS": "NaN"}, want: []string{"RATE_LIMIT_RPS"}},
 		{name: "infinite rate", env: map[string]string{"RATE_LIMIT_RPS": "+Inf"}, want: []string{"RATE_LIMIT_RPS"}},
+		{name: "rate below minimum", env: map[string]string{"RATE_LIMIT_RPS": "1e-9"}, want: []string{"RATE_LIMIT_RPS"}},
 		{name: "zero burst", env: map[string]string{"RATE_LIMIT_BURST": "0"}, want: []string{"RATE_LIMIT_BURST"}},
 		{name: "invalid proxy", env: map[string]string{"TRUSTED_PROXIES": "10.0.0.0/8, proxy.local"}, want: []string{"TRUSTED_PROXIES"}},
 		{
@@ -463,12 +473,13 @@ func TestErrorMessageNamesValue(t *testing.T) {
 	}{
 		{key: "HOST", value: "[::1]", want: `invalid configuration: HOST: must be an IP address without brackets or a hostname, such as ::1, 0.0.0.0 or localhost, got "[::1]"`},
 		{key: "PORT", value: "http", want: `invalid configuration: PORT: must be a whole number, got "http"`},
+		{key: "RATE_LIMIT_RPS", value: "0.0005", want: `invalid configuration: RATE_LIMIT_RPS: must be 0 to turn the limit off, or a number of at least 0.001, got 0.0005`},
 		{key: "RATE_LIMIT_RPS", value: "fast", want: `invalid configuration: RATE_LIMIT_RPS: must be a number, got "fast"`},
 		{key: "HTTP_WRITE_TIMEOUT", value: "30", want: `invalid configuration: HTTP_WRITE_TIMEOUT: must be a duration with a unit, such as 500ms, 10s or 1m, got "30"`},
 		{key: "ACCESS_LOG", value: "sometimes", want: `invalid configuration: ACCESS_LOG: must be true or false, got "sometimes"`},
 	}
 	for _, tt := range tests {
-		t.Run(tt.key, func(t *testing.T) {
+		t.Run(tt.key+"="+tt.value, func(t *testing.T) {
 			_, err := config.Load(mapGetenv(map[string]string{tt.key: tt.value}))
 			if err == nil {
 				t.Fatal("Load returned no error")

@@ -13,6 +13,11 @@ import (
 // a line such as "server started" waits at most a minute to be written.
 const maxLogFlushInterval = time.Minute
 
+// minRateLimitRPS is the lowest RATE_LIMIT_RPS, one request per 1000 s.
+// The buckets live in memory and start full after every restart, so a
+// slower limit would not hold across restarts.
+const minRateLimitRPS = 0.001
+
 type problem struct {
 	key     string
 	message string
@@ -110,8 +115,10 @@ func (c Config) validate() []problem {
 		add(p.key, p.message)
 	}
 
-	if math.IsNaN(c.RateLimitRPS) || math.IsInf(c.RateLimitRPS, 0) || c.RateLimitRPS < 0 {
-		add("RATE_LIMIT_RPS", fmt.Sprintf("must be a number of at least 0 (0 turns the limit off), got %v", c.RateLimitRPS))
+	rps := c.RateLimitRPS
+	if rps != 0 && (rps < minRateLimitRPS || math.IsNaN(rps) || math.IsInf(rps, 1)) {
+		add("RATE_LIMIT_RPS", fmt.Sprintf(
+			"must be 0 to turn the limit off, or a number of at least %v, got %v", minRateLimitRPS, c.RateLimitRPS))
 	}
 	if c.RateLimitBurst < 1 {
 		add("RATE_LIMIT_BURST", fmt.Sprintf("must be at least 1, got %d", c.RateLimitBurst))

@@ -36,6 +36,9 @@ const (
 	defaultMaxClients = 100_000
 	// sweepInterval is how often the table is searched for idle clients.
 	sweepInterval = time.Minute
+	// maxIdleAfter is the largest time.Duration, about 292 years, so a
+	// bucket that takes longer to refill is never dropped.
+	maxIdleAfter = time.Duration(math.MaxInt64)
 )
 
 // RateLimit allows each client opts.RPS requests per second with bursts of
@@ -124,11 +127,23 @@ func newClientLimiters(opts RateLimitOptions) *clientLimiters {
 		burst:      opts.Burst,
 		maxClients: maxClients,
 		now:        now,
-		idleAfter:  time.Duration(float64(opts.Burst) / opts.RPS * float64(time.Second)),
+		idleAfter:  refillDuration(opts.Burst, opts.RPS),
 		clients:    make(map[netip.Prefix]*clientLimiter),
 		overflow:   rate.NewLimiter(limit, opts.Burst),
 		lastSweep:  now(),
 	}
+}
+
+// refillDuration returns the time an empty bucket takes to fill up, burst
+// divided by rps, capped at maxIdleAfter. Without the cap a tiny rps, such
+// as 1e-9 with a burst of 20, overflows time.Duration to a negative value,
+// and every sweep would drop every bucket and so reset the limit.
+func refillDuration(burst int, rps float64) time.Duration {
+	nanoseconds := float64(burst) / rps * float64(time.Second)
+	if nanoseconds >= float64(maxIdleAfter) {
+		return maxIdleAfter
+	}
+	return time.Duration(nanoseconds)
 }
 
 // reserve takes one token from the bucket of key. It returns zero when the

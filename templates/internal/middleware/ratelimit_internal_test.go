@@ -2,6 +2,7 @@ package middleware
 
 import (
 	"fmt"
+	"math"
 	"net/netip"
 	"testing"
 	"time"
@@ -92,5 +93,29 @@ func TestClientLimitersFullTableDropsIdleClients(t *testing.T) {
 	}
 	if second <= 0 {
 		t.Errorf("newcomer's second request: delay = %s, want > 0 from its own bucket", second)
+	}
+}
+
+func TestClientLimitersIdleAfter(t *testing.T) {
+	tests := []struct {
+		name  string
+		rps   float64
+		burst int
+		want  time.Duration
+	}{
+		{name: "one second per token", rps: 1, burst: 10, want: 10 * time.Second},
+		{name: "ten tokens per second", rps: 10, burst: 20, want: 2 * time.Second},
+		{name: "refill beyond int64 nanoseconds", rps: 1e-9, burst: 20, want: maxIdleAfter},
+		{name: "huge burst", rps: 0.001, burst: math.MaxInt32, want: maxIdleAfter},
+		{name: "smallest positive rate", rps: math.SmallestNonzeroFloat64, burst: 1, want: maxIdleAfter},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			limiters := newClientLimiters(RateLimitOptions{RPS: tt.rps, Burst: tt.burst})
+
+			if limiters.idleAfter != tt.want {
+				t.Errorf("idleAfter = %s, want %s", limiters.idleAfter, tt.want)
+			}
+		})
 	}
 }

@@ -188,3 +188,24 @@ func TestRateLimitRetryAfterRoundsUp(t *testing.T) {
 		t.Errorf("Retry-After = %q, want 1", rec.Header().Get("Retry-After"))
 	}
 }
+
+func TestRateLimitTinyRateSurvivesSweeps(t *testing.T) {
+	clock := newFakeClock()
+	// A full refill takes 20e9 s, more than time.Duration can hold, so the
+	// bucket must outlive every sweep.
+	handler := middleware.RateLimit(middleware.RateLimitOptions{RPS: 1e-9, Burst: 20, Now: clock.Now})(okHandler)
+	for range 20 {
+		serve(handler, requestFrom("192.0.2.1:1", "/"))
+	}
+
+	for i := range 3 {
+		clock.Advance(2 * time.Minute)
+		rec := serve(handler, requestFrom("192.0.2.1:1", "/"))
+		if rec.Code != http.StatusTooManyRequests {
+			t.Fatalf("request %d after the burst: status = %d, want 429", i+1, rec.Code)
+		}
+		if got, err := strconv.ParseInt(rec.Header().Get("Retry-After"), 10, 64); err != nil || got < 1 {
+			t.Errorf("Retry-After = %q, want a positive number of seconds", rec.Header().Get("Retry-After"))
+		}
+	}
+}
