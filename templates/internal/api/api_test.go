@@ -1,19 +1,24 @@
 package api_test
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
+	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"reflect"
 	"slices"
 	"strings"
 	"sync"
 	"testing"
+	"testing/iotest"
 	"time"
 
 	"{{ module_path }}/internal/api"
@@ -300,6 +305,11 @@ func TestErrorResponses(t *testing.T) {
 		{name: "invalid json", method: "POST", target: "/v1/users", body: `{"name" "x"}`, wantStatus: 400, wantDetail: "not valid JSON"},
 		{name: "empty body", method: "POST", target: "/v1/users", body: "", wantStatus: 400, wantDetail: "empty"},
 		{name: "unknown field", method: "POST", target: "/v1/users", body: `{"nmae":"Ada"}`, wantStatus: 400, wantDetail: `unknown field "nmae"`},
+		{name: "field name in other case", method: "POST", target: "/v1/users", body: `{"Name":"Ada","EMAIL":"a@example.com"}`, wantStatus: 400, wantDetail: `unknown field "Name"`},
+		{name: "unknown field after known", method: "POST", target: "/v1/users", body: `{"name":"Ada","nmae":"Ada"}`, wantStatus: 400, wantDetail: `unknown field "nmae"`},
+		{name: "duplicate field", method: "POST", target: "/v1/users", body: `{"name":"x","email":"x@example.com","name":"y"}`, wantStatus: 400, wantDetail: `field "name" more than once`},
+		{name: "invalid UTF-8 in value", method: "POST", target: "/v1/users", body: "{\"name\":\"Ad\xffa\",\"email\":\"a@example.com\"}", wantStatus: 400, wantDetail: `field "name" contains invalid UTF-8`},
+		{name: "invalid UTF-8 in field name", method: "POST", target: "/v1/users", body: "{\"na\xffme\":\"Ada\"}", wantStatus: 400, wantDetail: "field name that is not valid UTF-8"},
 		{name: "wrong field type", method: "POST", target: "/v1/users", body: `{"name":5}`, wantStatus: 400, wantDetail: `"name" must be a JSON string`},
 		{name: "array body", method: "POST", target: "/v1/users", body: `[]`, wantStatus: 400, wantDetail: "must be a JSON object"},
 		{name: "null body", method: "POST", target: "/v1/users", body: `null`, wantStatus: 400, wantDetail: "not null"},
@@ -428,6 +438,106 @@ func TestDatabaseUnavailableIs503(t *testing.T) {
 	}
 	if !strings.Contains(ts.logs.String(), "connection refused") {
 		t.Errorf("the cause is not logged: %s", ts.logs.String())
+	}
+}
+
+func TestBodyReadErrors(t *testing.T) {
+	// The cause names socket addresses, which the response must not show.
+	peer := &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 47548}
+	tests := []struct {
+		name       string
+		err        error
+		wantStatus int
+		wantDetail string
+	}{
+		{
+			name:       "read deadline",
+			err:        &net.OpError{Op: "read", Net: "tcp", Addr: peer, Err: os.ErrDeadlineExceeded},
+			wantStatus: http.StatusRequestTimeout,
+			wantDetail: "did not arrive in time",
+		},
+		{
+			name:       "connection reset",
+			err:        &net.OpError{Op: "read", Net: "tcp", Addr: peer, Err: errors.New("connection reset by peer")},
+			wantStatus: http.StatusBadRequest,
+			wantDetail: "could not read the request body",
+		},
+		{
+			name:       "body cut short",
+			err:        fmt.Errorf("read body from %s: %w", peer, io.ErrUnexpectedEOF),
+			wantStatus: http.StatusBadRequest,
+			wantDetail: "could not read the request body",
+		},
+	}
+
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			ts := newTestServer(t)
+			body := io.MultiReader(strings.NewReader(`{"name":"Ada`), iotest.ErrReader(tt.err))
+			req := httptest.NewRequest(http.MethodPost, "/v1/users", body)
+			req.Header.Set("Content-Type", "application/json")
+			rec := httptest.NewRecorder()
+
+			ts.handler.ServeHTTP(rec, req)
+
+			if rec.Code != tt.wantStatus {
+				t.Fatalf("status = %d, want %d; body %s", rec.Code, tt.wantStatus, rec.Body.String())
+			}
+			p := decodeProblem(t, rec)
+			if !strings.Contains(p.Detail, tt.wantDetail) {
+				t.Errorf("detail = %q, want it to contain %q", p.Detail, tt.wantDetail)
+			}
+			if strings.Contains(rec.Body.String(), "47548") {
+				t.Errorf("response reveals the socket address: %s", rec.Body.String())
+			}
+			if got := rec.Header().Get("Connection"); got != "close" {
+				t.Errorf("Connection = %q, want close", got)
+			}
+			if !strings.Contains(ts.logs.String(), "127.0.0.1:47548") {
+				t.Errorf("the cause is not logged: %s", ts.logs.String())
+			}
+		})
+	}
+}
+
+// TestBodyReadTimeoutOverTCP sends half a body to a real server and then
+// stalls, so that the server's read deadline ends the body.
+func TestBodyReadTimeoutOverTCP(t *testing.T) {
+	ts := newTestServer(t)
+	srv := httptest.NewUnstartedServer(ts.handler)
+	srv.Config.ReadTimeout = 200 * time.Millisecond
+	srv.Start()
+	defer srv.Close()
+
+	conn, err := net.Dial("tcp", srv.Listener.Addr().String())
+	if err != nil {
+		t.Fatalf("dial: %v", err)
+	}
+	defer func() { _ = conn.Close() }()
+	if err := conn.SetDeadline(time.Now().Add(5 * time.Second)); err != nil {
+		t.Fatalf("set deadline: %v", err)
+	}
+	_, err = io.WriteString(conn, "POST /v1/users HTTP/1.1\r\nHost: example.com\r\n"+
+		"Content-Type: application/json\r\nContent-Length: 40\r\n\r\n{\"name\":")
+	if err != nil {
+		t.Fatalf("write request: %v", err)
+	}
+
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatalf("read response: %v", err)
+	}
+	body, err := io.ReadAll(resp.Body)
+	_ = resp.Body.Close()
+	if err != nil {
+		t.Fatalf("read response body: %v", err)
+	}
+
+	if resp.StatusCode != http.StatusRequestTimeout {
+		t.Errorf("status = %d, want 408; body %s", resp.StatusCode, body)
+	}
+	if strings.Contains(string(body), "127.0.0.1") || strings.Contains(string(body), "timeout") {
+		t.Errorf("response reveals the cause: %s", body)
 	}
 }
 

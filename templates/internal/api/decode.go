@@ -1,27 +1,46 @@
 package api
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"mime"
+	"net"
 	"net/http"
+	"os"
 	"reflect"
 	"strings"
+	"unicode/utf8"
 )
 
-// decodeJSON reads the request body as one JSON value of type T. It rejects
-// a Content-Type other than JSON, unknown fields and any data after the
-// value. The returned error is a 400 or 415 *requestError, or the
-// *http.MaxBytesError of a body over the limit that middleware.BodyLimit
-// sets.
+// decodeJSON reads the request body as one JSON object of type T, a struct.
+// Beyond what encoding/json checks, it rejects a Content-Type other than
+// JSON, invalid UTF-8, a key that is not the exact JSON name of a field of T,
+// a repeated key and any data after the object. The returned error is a 400
+// or 415 *requestError, a *bodyReadError, or the *http.MaxBytesError of a
+// body over the limit that middleware.BodyLimit sets. The body is read into
+// memory whole, so it must be limited, as BodyLimit does.
 func decodeJSON[T any](r *http.Request) (T, error) {
 	var zero T
 	if err := requireJSON(r.Header.Get("Content-Type")); err != nil {
 		return zero, err
 	}
-	dec := json.NewDecoder(r.Body)
+	body, err := io.ReadAll(r.Body)
+	if err != nil {
+		var tooLarge *http.MaxBytesError
+		if errors.As(err, &tooLarge) {
+			return zero, err
+		}
+		return zero, &bodyReadError{err: err}
+	}
+	if err := checkKeys(body, jsonFieldNames(reflect.TypeFor[T]())); err != nil {
+		return zero, err
+	}
+
+	dec := json.NewDecoder(bytes.NewReader(body))
+	// checkKeys covers the top-level keys; this covers nested objects.
 	dec.DisallowUnknownFields()
 
 	// Decoding into a pointer separates a null body, which leaves the pointer
@@ -35,13 +54,90 @@ func decodeJSON[T any](r *http.Request) (T, error) {
 		return zero, badRequest("The request body must be a JSON object, not null.")
 	}
 	if err := dec.Decode(&struct{}{}); !errors.Is(err, io.EOF) {
-		var tooLarge *http.MaxBytesError
-		if errors.As(err, &tooLarge) {
-			return zero, err
-		}
 		return zero, badRequest("The request body must contain a single JSON value.")
 	}
 	return *v, nil
+}
+
+// checkKeys walks the keys of the top-level JSON object in body. It rejects
+// three things that encoding/json accepts silently:
+//   - a key that is not in fields, which encoding/json matches to a field
+//     case-insensitively;
+//   - a repeated key, of which encoding/json keeps the last value;
+//   - invalid UTF-8 in a key or value, which encoding/json replaces with
+//     U+FFFD.
+//
+// A body that is not an object is left to the decoder to report.
+// Invalid UTF-8 anywhere else, outside strings, is a JSON syntax error.
+// NOTE: Keys of nested objects are not checked; the request types have none.
+func checkKeys(body []byte, fields map[string]bool) error {
+	dec := json.NewDecoder(bytes.NewReader(body))
+	token, err := dec.Token()
+	if err != nil {
+		return describeDecodeError(err)
+	}
+	if token != json.Delim('{') {
+		return nil
+	}
+
+	// After the opening brace, the end of the body is the middle of a value.
+	describe := func(err error) error {
+		if errors.Is(err, io.EOF) {
+			err = io.ErrUnexpectedEOF
+		}
+		return describeDecodeError(err)
+	}
+	seen := make(map[string]bool, len(fields))
+	for dec.More() {
+		keyStart := dec.InputOffset()
+		token, err := dec.Token()
+		if err != nil {
+			return describe(err)
+		}
+		// Token has already replaced invalid bytes in the key, so the raw
+		// bytes are checked instead.
+		if !utf8.Valid(body[keyStart:dec.InputOffset()]) {
+			return badRequest("The request body contains a field name that is not valid UTF-8.")
+		}
+		key, _ := token.(string)
+		if !fields[key] {
+			return badRequest(fmt.Sprintf("The request body contains the unknown field %q.", key))
+		}
+		if seen[key] {
+			return badRequest(fmt.Sprintf("The request body contains the field %q more than once.", key))
+		}
+		seen[key] = true
+
+		var value json.RawMessage
+		if err := dec.Decode(&value); err != nil {
+			return describe(err)
+		}
+		if !utf8.Valid(value) {
+			return badRequest(fmt.Sprintf("The field %q contains invalid UTF-8.", key))
+		}
+	}
+	return nil
+}
+
+// jsonFieldNames returns the JSON names of the fields of the struct type t,
+// as encoding/json derives them from the json tags. It ignores embedded
+// structs, which the request types do not use.
+func jsonFieldNames(t reflect.Type) map[string]bool {
+	names := make(map[string]bool, t.NumField())
+	for field := range t.Fields() {
+		if !field.IsExported() {
+			continue
+		}
+		name, _, _ := strings.Cut(field.Tag.Get("json"), ",")
+		switch name {
+		case "-":
+			continue
+		case "":
+			name = field.Name
+		}
+		names[name] = true
+	}
+	return names
 }
 
 // requireJSON accepts application/json and the types with the +json suffix,
@@ -61,6 +157,24 @@ func requireJSON(contentType string) error {
 		status: http.StatusUnsupportedMediaType,
 		detail: "The request body must be JSON in UTF-8. Send the header Content-Type: application/json.",
 	}
+}
+
+// bodyReadError is a failure to read the request body that is not about the
+// JSON in it: a read deadline, a reset connection or a body cut short. Its
+// cause names socket addresses, so it is logged and never sent.
+type bodyReadError struct {
+	err error
+}
+
+func (e *bodyReadError) Error() string { return "read request body: " + e.err.Error() }
+
+func (e *bodyReadError) Unwrap() error { return e.err }
+
+// timeout reports whether the server's read deadline (HTTP_READ_TIMEOUT)
+// ended the read.
+func (e *bodyReadError) timeout() bool {
+	var netErr net.Error
+	return errors.Is(e.err, os.ErrDeadlineExceeded) || (errors.As(e.err, &netErr) && netErr.Timeout())
 }
 
 func describeDecodeError(err error) error {

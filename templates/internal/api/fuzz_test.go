@@ -11,6 +11,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"{{ module_path }}/internal/api"
 	"{{ module_path }}/internal/middleware"
@@ -19,7 +20,8 @@ import (
 
 // FuzzCreateUser sends arbitrary bodies to POST /v1/users. Whatever the body,
 // the server must respond with a documented client status or 201, never 500,
-// and with a JSON body of the matching media type.
+// and with a JSON body of the matching media type. It accepts only bodies of
+// valid UTF-8 whose keys are exactly "name" and "email", each at most once.
 func FuzzCreateUser(f *testing.F) {
 	seeds := []string{
 		`{"name":"Ada","email":"ada@example.com"}`,
@@ -27,6 +29,10 @@ func FuzzCreateUser(f *testing.F) {
 		`{"name":"","email":""}`,
 		`{"name":5}`,
 		`{"nmae":"Ada"}`,
+		`{"Name":"Ada","EMAIL":"ada@example.com"}`,
+		`{"name":"Ada","email":"ada@example.com","name":"Eve"}`,
+		"{\"name\":\"Ad\xffa\",\"email\":\"ada@example.com\"}",
+		`{"name":"Ada","email":"ada@example.com","extra":{"name":1}}`,
 		`[]`,
 		`{"name":"A","email":"a@example.com"} {}`,
 		`{"name":"\u0000","email":"a@b"}`,
@@ -74,7 +80,37 @@ func FuzzCreateUser(f *testing.F) {
 		if !json.Valid(rec.Body.Bytes()) {
 			t.Errorf("response body is not JSON: %q", rec.Body.String())
 		}
+		if rec.Code == http.StatusCreated && !hasExactlyUserKeys(body) {
+			t.Errorf("status = 201 for body %q, want 400 for a body with invalid UTF-8 or other keys", body)
+		}
 	})
+}
+
+// hasExactlyUserKeys reports whether body is valid UTF-8 and a JSON object
+// whose keys are "name" and "email", each once and in that exact case.
+func hasExactlyUserKeys(body string) bool {
+	if !utf8.ValidString(body) {
+		return false
+	}
+	dec := json.NewDecoder(strings.NewReader(body))
+	if token, err := dec.Token(); err != nil || token != json.Delim('{') {
+		return false
+	}
+	var keys []string
+	for dec.More() {
+		token, err := dec.Token()
+		if err != nil {
+			return false
+		}
+		key, _ := token.(string)
+		keys = append(keys, key)
+		var value json.RawMessage
+		if err := dec.Decode(&value); err != nil {
+			return false
+		}
+	}
+	slices.Sort(keys)
+	return slices.Equal(keys, []string{"email", "name"})
 }
 
 // The benchmarks measure the hot handlers through the whole middleware chain

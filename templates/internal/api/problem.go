@@ -53,6 +53,7 @@ var (
 func problemFor(err error) problem {
 	var (
 		reqErr     *requestError
+		readErr    *bodyReadError
 		tooLarge   *http.MaxBytesError
 		validation *service.ValidationError
 	)
@@ -60,6 +61,11 @@ func problemFor(err error) problem {
 	case errors.As(err, &tooLarge):
 		return newProblem(http.StatusRequestEntityTooLarge,
 			fmt.Sprintf("The request body exceeds the limit of %d bytes.", tooLarge.Limit))
+	case errors.As(err, &readErr) && readErr.timeout():
+		return newProblem(http.StatusRequestTimeout,
+			"The request body did not arrive in time. Send the whole body without pausing.")
+	case errors.As(err, &readErr):
+		return newProblem(http.StatusBadRequest, "The server could not read the request body.")
 	case errors.As(err, &reqErr):
 		return newProblem(reqErr.status, reqErr.detail)
 	case errors.Is(err, service.ErrInvalidCursor):
@@ -104,8 +110,9 @@ func newProblem(status int, detail string) problem {
 }
 
 // writeError writes the problem response for err. It logs errors that map
-// to 500, and database outages, because the response hides their cause. A
-// logger built on middleware.LogHandler adds the request ID.
+// to 500, database outages and body read failures, because the response
+// hides their cause. A logger built on middleware.LogHandler adds the
+// request ID.
 func writeError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
 	// A client that went away reads no response. Writing nothing lets the
 	// access log record it as middleware.StatusClientClosedRequest rather
@@ -114,12 +121,19 @@ func writeError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err
 		return
 	}
 	p := problemFor(err)
-	if p.Status == http.StatusInternalServerError || errors.Is(err, service.ErrUnavailable) {
-		logger.ErrorContext(r.Context(), "request failed",
-			slog.String("error", err.Error()),
-			slog.String("method", r.Method),
-			slog.String("route", r.Pattern),
-		)
+	attrs := []any{
+		slog.String("error", err.Error()),
+		slog.String("method", r.Method),
+		slog.String("route", r.Pattern),
+	}
+	var readErr *bodyReadError
+	switch {
+	case p.Status == http.StatusInternalServerError || errors.Is(err, service.ErrUnavailable):
+		logger.ErrorContext(r.Context(), "request failed", attrs...)
+	case errors.As(err, &readErr):
+		// The client stalled or the connection broke, so it is not reused.
+		w.Header().Set("Connection", "close")
+		logger.WarnContext(r.Context(), "read request body failed", attrs...)
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, p.Status, "application/problem+json", p)
