@@ -433,6 +433,9 @@ func TestDatabaseUnavailableIs503(t *testing.T) {
 		t.Fatalf("status = %d, want 503", rec.Code)
 	}
 	decodeProblem(t, rec)
+	if got := rec.Header().Get("Retry-After"); got != "5" {
+		t.Errorf("Retry-After = %q, want 5", got)
+	}
 	if strings.Contains(rec.Body.String(), "connection refused") {
 		t.Errorf("response reveals the cause: %s", rec.Body.String())
 	}

@@ -123,6 +123,9 @@ func TestServerRequestTimeout(t *testing.T) {
 	if !strings.Contains(p.Detail, "did not finish") {
 		t.Errorf("detail = %q, want it to say the request did not finish", p.Detail)
 	}
+	if got := rec.Header().Get("Retry-After"); got != "5" {
+		t.Errorf("Retry-After = %q, want 5", got)
+	}
 	if elapsed := time.Since(start); elapsed > 2*time.Second {
 		t.Errorf("response took %s, want about 50ms", elapsed)
 	}

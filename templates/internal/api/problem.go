@@ -20,6 +20,9 @@ type problem struct {
 	Status int            `json:"status"`
 	Detail string         `json:"detail,omitempty"`
 	Errors []fieldProblem `json:"errors,omitempty"`
+
+	// retryAfter is the Retry-After header value, if any.
+	retryAfter string
 }
 
 // fieldProblem is one entry of the "errors" extension member of a 422
@@ -89,12 +92,15 @@ func problemFor(err error) problem {
 	case errors.Is(err, errNotReady):
 		return newProblem(http.StatusServiceUnavailable, "The service is not ready to serve requests.")
 	case errors.Is(err, service.ErrUnavailable):
-		return newProblem(http.StatusServiceUnavailable, "The database is unavailable. Retry the request later.")
+		p := newProblem(http.StatusServiceUnavailable, "The database is unavailable. Retry the request later.")
+		p.retryAfter = middleware.UnavailableRetryAfter
+		return p
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		// The request deadline of middleware.Timeout passed. writeError
 		// handles a client that closed the connection before it gets here.
-		return newProblem(http.StatusServiceUnavailable,
-			"The server did not finish the request in time. Retry later.")
+		p := newProblem(http.StatusServiceUnavailable, "The server did not finish the request in time. Retry later.")
+		p.retryAfter = middleware.UnavailableRetryAfter
+		return p
 	default:
 		return newProblem(http.StatusInternalServerError, middleware.InternalErrorDetail)
 	}
@@ -134,6 +140,9 @@ func writeError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err
 		// The client stalled or the connection broke, so it is not reused.
 		w.Header().Set("Connection", "close")
 		logger.WarnContext(r.Context(), "read request body failed", attrs...)
+	}
+	if p.retryAfter != "" {
+		w.Header().Set("Retry-After", p.retryAfter)
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, p.Status, "application/problem+json", p)

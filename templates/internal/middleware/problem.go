@@ -5,6 +5,11 @@ import (
 	"net/http"
 )
 
+// UnavailableRetryAfter is the Retry-After header value, in seconds, of a 503
+// response for a request timeout or a database outage. It spaces out client
+// retries without keeping a client waiting long after a brief outage.
+const UnavailableRetryAfter = "5"
+
 // problem is the RFC 9457 problem details document that the middleware in
 // this package writes. It has the same members as the documents of the api
 // package, which imports this one and so cannot be imported from here.

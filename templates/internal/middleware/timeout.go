@@ -13,7 +13,7 @@ import (
 // when the context is done, and the api package maps
 // context.DeadlineExceeded to a 503 problem response. When next returns
 // after the deadline without having written a response, Timeout writes the
-// 503 problem itself.
+// 503 problem itself, with Retry-After: UnavailableRetryAfter.
 //
 // Timeout cannot interrupt a handler that ignores its context. Such a
 // handler keeps the request and its connection until it returns, and only
@@ -49,6 +49,7 @@ func Timeout(d time.Duration) func(http.Handler) http.Handler {
 			// When the client has gone away, ctx.Err() is context.Canceled
 			// and no response is written, because the client no longer reads it.
 			if !tw.started() && errors.Is(ctx.Err(), context.DeadlineExceeded) {
+				tw.Header().Set("Retry-After", UnavailableRetryAfter)
 				writeProblem(tw, http.StatusServiceUnavailable,
 					fmt.Sprintf("The server did not finish the request within %s. Retry later.", d))
 			}
