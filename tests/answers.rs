@@ -628,19 +628,23 @@ fn named_pipes_are_rejected_without_blocking() {
     assert!(!cwd.path().join("svc").exists());
 }
 
+/// Writes `answers` to `cwd/answers.toml` and runs `scaffold new --answers answers.toml --yes --no-git` in `cwd`.
+fn new_with_answers(cwd: &Path, answers: &str) -> (i32, String) {
+    fs::write(cwd.join("answers.toml"), answers).unwrap();
+    let (code, _, stderr) = new_in(
+        cwd,
+        &["--answers", "answers.toml", "--yes", "--no-git"],
+        &[],
+    );
+    (code, stderr)
+}
+
 #[test]
 fn answers_file_tables_are_checked() {
     let cwd = TempDir::new().unwrap();
-    fs::write(
-        cwd.path().join("answers.toml"),
-        "[answers]\nname = \"svc\"\n[answers.git]\nx = 1\n[database]\nx = 1\n[overlay]\nfiles = \"NOTES.md\"\n",
-    )
-    .unwrap();
-
-    let (code, _, stderr) = new_in(
+    let (code, stderr) = new_with_answers(
         cwd.path(),
-        &["--answers", "answers.toml", "--yes", "--no-git"],
-        &[],
+        "[answers]\nname = \"svc\"\n[answers.git]\nx = 1\n[database]\nx = 1\n[overlay]\nfiles = \"NOTES.md\"\n",
     );
 
     assert_eq!(code, 2, "{stderr}");
@@ -659,16 +663,9 @@ fn answers_file_tables_are_checked() {
 #[test]
 fn answers_file_variables_follow_the_set_rules() {
     let cwd = TempDir::new().unwrap();
-    fs::write(
-        cwd.path().join("answers.toml"),
-        "[answers]\nname = \"svc\"\n[variables]\n\"bad name\" = \"x\"\nmodule_path = \"e\"\nteam = \"t\"\n",
-    )
-    .unwrap();
-
-    let (code, _, stderr) = new_in(
+    let (code, stderr) = new_with_answers(
         cwd.path(),
-        &["--answers", "answers.toml", "--yes", "--no-git"],
-        &[],
+        "[answers]\nname = \"svc\"\n[variables]\n\"bad name\" = \"x\"\nmodule_path = \"e\"\nteam = \"t\"\n",
     );
 
     assert_eq!(code, 2, "{stderr}");
@@ -686,16 +683,9 @@ fn answers_file_variables_follow_the_set_rules() {
 #[test]
 fn control_characters_in_answers_are_escaped_in_messages() {
     let cwd = TempDir::new().unwrap();
-    fs::write(
-        cwd.path().join("answers.toml"),
-        "[answers]\nname = \"svc\"\ndatabase = \"\\u001b]0;pwned\\u0007\"\n",
-    )
-    .unwrap();
-
-    let (code, _, stderr) = new_in(
+    let (code, stderr) = new_with_answers(
         cwd.path(),
-        &["--answers", "answers.toml", "--yes", "--no-git"],
-        &[],
+        "[answers]\nname = \"svc\"\ndatabase = \"\\u001b]0;pwned\\u0007\"\n",
     );
 
     assert_eq!(code, 2, "{stderr}");
@@ -706,16 +696,9 @@ fn control_characters_in_answers_are_escaped_in_messages() {
 #[test]
 fn inline_answers_table_is_read() {
     let cwd = TempDir::new().unwrap();
-    fs::write(
-        cwd.path().join("answers.toml"),
-        "answers = { name = \"svc\", database = \"none\" }\n",
-    )
-    .unwrap();
-
-    let (code, _, stderr) = new_in(
+    let (code, stderr) = new_with_answers(
         cwd.path(),
-        &["--answers", "answers.toml", "--yes", "--no-git"],
-        &[],
+        "answers = { name = \"svc\", database = \"none\" }\n",
     );
 
     assert_eq!(code, 0, "{stderr}");
