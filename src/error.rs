@@ -58,10 +58,11 @@ pub enum Error {
     },
 
     /// An I/O failure on something that is not a path, such as standard output or the terminal.
-    #[error("failed to {action} {what}: {source}")]
+    #[error("failed to {action} {name}: {source}")]
     Stream {
         action: &'static str,
-        what: &'static str,
+        /// What failed, in words, such as "standard output".
+        name: &'static str,
         source: io::Error,
     },
 }
@@ -75,10 +76,10 @@ impl Error {
         }
     }
 
-    pub fn stream(action: &'static str, what: &'static str, source: io::Error) -> Self {
+    pub fn stream(action: &'static str, name: &'static str, source: io::Error) -> Self {
         Self::Stream {
             action,
-            what,
+            name,
             source,
         }
     }

@@ -223,7 +223,7 @@ fn overlay_context(
     Ok(Value::from(map))
 }
 
-/// Makes `text` end with exactly one `line_ending`, `"\n"` or `"\r\n"`; askama and minijinja drop a template's
+/// Makes `text` end with exactly one `line_ending`, `"\n"` or `"\r\n"`. askama and minijinja drop a template's
 /// final newline, and gofmt requires one.
 fn with_one_final_newline(mut text: String, line_ending: &str) -> String {
     let kept = text.trim_end_matches(|c| line_ending.contains(c)).len();

@@ -55,13 +55,13 @@ pub fn run(args: &NewArgs, context: &RunContext<'_>, out: &mut dyn Write) -> Res
         .as_ref()
         .is_some_and(|file| !file.variables.is_empty());
     if overlay.is_none() && (!args.set.is_empty() || file_variables) {
-        let given = if args.set.is_empty() {
+        let origin = if args.set.is_empty() {
             "[variables] in the answers file"
         } else {
             "`--set`"
         };
         problems.push(format!(
-            "{given} has no effect without a template overlay, because built-in templates use no `--set` \
+            "{origin} has no effect without a template overlay, because built-in templates use no `--set` \
              variables; pass `--templates DIR`, set SCAFFOLD_TEMPLATES or run `scaffold config set templates DIR`"
         ));
     }
