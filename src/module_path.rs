@@ -30,12 +30,30 @@ static DEPENDENCIES: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLoc
         .collect()
 });
 
-/// Rejects a project module path that equals one of the generated project's dependencies, because the go
-/// command would then see two modules with one path, and `go build` or `go mod tidy` fails.
-pub fn check_not_dependency(path: &ModulePath) -> Result<(), String> {
+/// Rejects a module path that `go mod init` accepts but with which the generated project does not build:
+/// - the path of one of its dependencies, because the go command would then see two modules with one path;
+/// - a path with a `vendor` element, because the go command reads an import path through `vendor` as a vendored
+///   package and rejects it;
+/// - a path whose first element is `cmd`, because the project's `api` package would then have the import path of
+///   the Go distribution's `cmd/api`, and the import is ambiguous.
+pub fn check_project_path(path: &ModulePath) -> Result<(), String> {
     if DEPENDENCIES.contains(&path.as_str()) {
         return Err(
             "it is the path of a module that the generated project depends on; choose your own module path"
+                .into(),
+        );
+    }
+    if path.as_str().split('/').any(|element| element == "vendor") {
+        return Err(
+            "it has the element `vendor`, which makes the go command treat the project's packages as vendored \
+             copies and reject the imports"
+                .into(),
+        );
+    }
+    if path.as_str().split('/').next() == Some("cmd") {
+        return Err(
+            "it starts with `cmd`, like the Go distribution's own commands, so the project's `cmd/api` import \
+             would be ambiguous"
                 .into(),
         );
     }
@@ -225,22 +243,45 @@ fn has_short_name_suffix(element: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    use super::*;
 
     #[test]
     fn dependencies_are_not_project_paths() {
         let goose = ModulePath::parse("github.com/pressly/goose/v3").unwrap();
-        assert!(check_not_dependency(&goose).is_err());
+        assert!(check_project_path(&goose).is_err());
         let time = ModulePath::parse("golang.org/x/time").unwrap();
-        assert!(check_not_dependency(&time).is_err());
+        assert!(check_project_path(&time).is_err());
         let testify = ModulePath::parse("github.com/stretchr/testify").unwrap();
         assert!(
-            check_not_dependency(&testify).is_err(),
+            check_project_path(&testify).is_err(),
             "modules only in go.sum count too"
         );
         let own = ModulePath::parse("github.com/pressly/billing").unwrap();
-        assert!(check_not_dependency(&own).is_ok());
+        assert!(check_project_path(&own).is_ok());
     }
-    use super::*;
+
+    #[test]
+    fn paths_that_do_not_build_are_not_project_paths() {
+        for path in [
+            "vendor",
+            "example.com/vendor",
+            "example.com/a/vendor/b",
+            "cmd",
+            "cmd/tool",
+        ] {
+            let parsed = ModulePath::parse(path).unwrap();
+            assert!(check_project_path(&parsed).is_err(), "{path}");
+        }
+        for path in [
+            "example.com/vendors",
+            "example.com/cmd",
+            "net",
+            "internal/x",
+        ] {
+            let parsed = ModulePath::parse(path).unwrap();
+            assert!(check_project_path(&parsed).is_ok(), "{path}");
+        }
+    }
 
     #[test]
     fn accepts_paths_go_mod_init_accepts() {

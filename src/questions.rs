@@ -5,7 +5,7 @@
 //! non-interactive run reports them all at once.
 
 use crate::answers_file::AnswersFile;
-use crate::module_path::{ModulePath, check_not_dependency};
+use crate::module_path::{ModulePath, check_project_path};
 use crate::spec::Database;
 use crate::user_config::{UserDefaults, parse_bool};
 
@@ -87,7 +87,7 @@ fn validate_module(text: &str) -> Result<String, String> {
         return Err("the module path is empty; use one such as `example.com/billing`".into());
     }
     ModulePath::parse(text)
-        .and_then(|path| check_not_dependency(&path).map(|()| path.to_string()))
+        .and_then(|path| check_project_path(&path).map(|()| path.to_string()))
         .map_err(|reason| format!("invalid module path `{text}`: {reason}"))
 }
 

@@ -5,7 +5,7 @@
 use std::path::{Component, Path, PathBuf};
 
 use crate::error::Error;
-use crate::module_path::{ModulePath, check_not_dependency, name_element};
+use crate::module_path::{ModulePath, check_project_path, name_element};
 use crate::names::ProjectNames;
 
 /// The database a generated service stores its data in.
@@ -125,7 +125,7 @@ impl ProjectSpec {
             },
         };
         let module_path = ModulePath::parse(&module_value)
-            .and_then(|path| check_not_dependency(&path).map(|()| path))
+            .and_then(|path| check_project_path(&path).map(|()| path))
             .map_err(|reason| Error::InvalidInput(module_source.message(&module_value, &reason)))?;
 
         let names = ProjectNames::derive(&folder, module_path).map_err(Error::InvalidInput)?;
@@ -169,9 +169,13 @@ impl ModuleSource {
 }
 
 /// Suggests the binary's name as the last module path element, so that the suggestion and the generated names
-/// agree.
+/// agree, unless that name is `vendor`, which no module path may contain.
 fn suggest_module_element(folder: &str) -> String {
-    crate::names::app_name(folder).unwrap_or_else(|| "service".to_owned())
+    match crate::names::app_name(folder) {
+        Some(name) if name == "vendor" => "vendor-service".to_owned(),
+        Some(name) => name,
+        None => "service".to_owned(),
+    }
 }
 
 /// Reports whether `arg` names a module path like `github.com/acme/billing` rather than a folder.

@@ -10,7 +10,7 @@ use toml_edit::{DocumentMut, Item, value};
 
 use crate::error::Error;
 use crate::input_file::{ReadError, read_text};
-use crate::module_path::ModulePath;
+use crate::module_path::{ModulePath, check_project_path};
 use crate::spec::Database;
 
 /// One setting the config file may contain.
@@ -61,6 +61,7 @@ fn parse_module_prefix(text: &str) -> Result<Item, String> {
         ));
     }
     ModulePath::parse(&format!("{trimmed}/billing"))
+        .and_then(|path| check_project_path(&path))
         .map_err(|reason| format!("invalid module prefix `{text}`: {reason}"))?;
     Ok(value(trimmed))
 }

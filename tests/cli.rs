@@ -250,6 +250,24 @@ fn invalid_folder_name_suggests_module_flag() {
 }
 
 #[test]
+fn module_paths_that_cannot_build_are_rejected() {
+    let cwd = TempDir::new().unwrap();
+
+    let (code, _, stderr) = new_in(cwd.path(), &["vendor", "--no-git"]);
+    assert_eq!(code, 2, "stderr: {stderr}");
+    assert!(stderr.contains("it has the element `vendor`"), "{stderr}");
+    assert!(
+        stderr.contains("`--module example.com/vendor-service`"),
+        "{stderr}"
+    );
+
+    let (code, _, stderr) = new_in(cwd.path(), &["tool", "--module", "cmd", "--no-git"]);
+    assert_eq!(code, 2, "stderr: {stderr}");
+    assert!(stderr.contains("it starts with `cmd`"), "{stderr}");
+    assert!(entries(cwd.path()).is_empty());
+}
+
+#[test]
 fn module_path_as_name_creates_last_segment() {
     let cwd = TempDir::new().unwrap();
 
