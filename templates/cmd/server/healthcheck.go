@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"strconv"
 	"time"
 
@@ -25,8 +26,8 @@ func runHealthcheck(ctx context.Context, cfg config.Config, args []string) error
 
 	ctx, cancel := context.WithTimeout(ctx, healthcheckTimeout)
 	defer cancel()
-	url := healthcheckURL(cfg.Host, cfg.Port)
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
+	target := healthcheckURL(cfg.Host, cfg.Port)
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, target, nil)
 	if err != nil {
 		return fmt.Errorf("healthcheck: build request: %w", err)
 	}
@@ -37,7 +38,7 @@ func runHealthcheck(ctx context.Context, cfg config.Config, args []string) error
 	// The body is not needed, and a close error changes nothing.
 	_ = resp.Body.Close()
 	if resp.StatusCode != http.StatusOK {
-		return fmt.Errorf("healthcheck: GET %s returned %s, want 200 OK", url, resp.Status)
+		return fmt.Errorf("healthcheck: GET %s returned %s, want 200 OK", target, resp.Status)
 	}
 	return nil
 }
@@ -52,5 +53,8 @@ func healthcheckURL(host string, port int) string {
 	case "", "0.0.0.0", "::":
 		host = "127.0.0.1"
 	}
-	return "http://" + net.JoinHostPort(host, strconv.Itoa(port)) + "/healthz"
+	// url.URL escapes the % of an IPv6 zone, as in fe80::1%eth0, which a
+	// URL must write as %25.
+	u := url.URL{Scheme: "http", Host: net.JoinHostPort(host, strconv.Itoa(port)), Path: "/healthz"}
+	return u.String()
 }

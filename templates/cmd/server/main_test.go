@@ -234,6 +234,7 @@ func TestHealthcheckURL(t *testing.T) {
 		{host: "10.1.2.3", want: "http://10.1.2.3:8080/healthz"},
 		{host: "::1", want: "http://[::1]:8080/healthz"},
 		{host: "2001:db8::7", want: "http://[2001:db8::7]:8080/healthz"},
+		{host: "fe80::1%eth0", want: "http://[fe80::1%25eth0]:8080/healthz"},
 		{host: "localhost", want: "http://localhost:8080/healthz"},
 	}
 	for _, tt := range tests {

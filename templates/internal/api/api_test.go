@@ -309,6 +309,7 @@ func TestErrorResponses(t *testing.T) {
 		{name: "unknown field after known", method: "POST", target: "/v1/users", body: `{"name":"Ada","nmae":"Ada"}`, wantStatus: 400, wantDetail: `unknown field "nmae"`},
 		{name: "duplicate field", method: "POST", target: "/v1/users", body: `{"name":"x","email":"x@example.com","name":"y"}`, wantStatus: 400, wantDetail: `field "name" more than once`},
 		{name: "invalid UTF-8 in value", method: "POST", target: "/v1/users", body: "{\"name\":\"Ad\xffa\",\"email\":\"a@example.com\"}", wantStatus: 400, wantDetail: `field "name" contains invalid UTF-8`},
+		{name: "unpaired surrogate in value", method: "POST", target: "/v1/users", body: `{"name":"\ud800","email":"a@example.com"}`, wantStatus: 400, wantDetail: "unpaired UTF-16 surrogate"},
 		{name: "invalid UTF-8 in field name", method: "POST", target: "/v1/users", body: "{\"na\xffme\":\"Ada\"}", wantStatus: 400, wantDetail: "field name that is not valid UTF-8"},
 		{name: "wrong field type", method: "POST", target: "/v1/users", body: `{"name":5}`, wantStatus: 400, wantDetail: `"name" must be a JSON string`},
 		{name: "array body", method: "POST", target: "/v1/users", body: `[]`, wantStatus: 400, wantDetail: "must be a JSON object"},

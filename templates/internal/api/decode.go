@@ -64,8 +64,8 @@ func decodeJSON[T any](r *http.Request) (T, error) {
 //   - a key that is not in fields, which encoding/json matches to a field
 //     case-insensitively;
 //   - a repeated key, of which encoding/json keeps the last value;
-//   - invalid UTF-8 in a key or value, which encoding/json replaces with
-//     U+FFFD.
+//   - invalid UTF-8 in a key or value, and an escaped unpaired UTF-16
+//     surrogate in a value, which encoding/json replace with U+FFFD.
 //
 // A body that is not an object is left to the decoder to report.
 // Invalid UTF-8 anywhere else, outside strings, is a JSON syntax error.
@@ -114,6 +114,13 @@ func checkKeys(body []byte, fields map[string]bool) error {
 		}
 		if !utf8.Valid(value) {
 			return badRequest(fmt.Sprintf("The field %q contains invalid UTF-8.", key))
+		}
+		// An escaped unpaired surrogate, such as \ud800, is valid in the raw
+		// bytes, and encoding/json replaces it with U+FFFD too.
+		var text string
+		if json.Unmarshal(value, &text) == nil && strings.ContainsRune(text, utf8.RuneError) {
+			return badRequest(fmt.Sprintf(
+				"The field %q contains an unpaired UTF-16 surrogate or the replacement character U+FFFD.", key))
 		}
 	}
 	return nil

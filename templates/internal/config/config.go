@@ -166,9 +166,10 @@ func (c *Config) deriveDefaults(isSet func(key string) bool) {
 	}
 	// Two thirds of the write timeout leave the last third for writing the
 	// 503 of a request that reaches its deadline. The defaults, 10s and 15s,
-	// follow the same rule.
-	if !isSet("REQUEST_TIMEOUT") && c.HTTPWriteTimeout > 0 {
-		c.RequestTimeout = min(c.RequestTimeout, c.HTTPWriteTimeout*2/3)
+	// follow the same rule. A write timeout of 1ns would give 0, so then the
+	// default stays and validate names both settings.
+	if derived := c.HTTPWriteTimeout * 2 / 3; !isSet("REQUEST_TIMEOUT") && derived > 0 {
+		c.RequestTimeout = min(c.RequestTimeout, derived)
 	}
 }
 
