@@ -48,12 +48,11 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) if error.is_broken_pipe() => ExitCode::SUCCESS,
         Err(error) => {
-            // A prompt interrupted by Ctrl-C may leave the cursor hidden, in the middle of its line.
-            if io::stderr().is_terminal() {
+            // A prompt interrupted by Ctrl-C or Esc may leave the cursor hidden, in the middle of its line.
+            let interrupted = matches!(error, Error::Interrupted | Error::Cancelled);
+            if interrupted && io::stderr().is_terminal() {
                 let _ = console::Term::stderr().show_cursor();
-                if matches!(error, Error::Interrupted | Error::Cancelled) {
-                    let _ = writeln!(io::stderr());
-                }
+                let _ = writeln!(io::stderr());
             }
             let _ = writeln!(io::stderr(), "error: {}", printable(&error.to_string()));
             ExitCode::from(error.exit_code().max(EXIT_FAILURE))

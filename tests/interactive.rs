@@ -97,6 +97,26 @@ fn full_run_then_equivalent_command() {
 }
 
 #[test]
+fn equivalent_command_keeps_force_and_dash_folder() {
+    let cwd = TempDir::new().unwrap();
+    let mut session = spawn(cwd.path(), &["--force", "--no-git", "--db", "none"]);
+
+    session.exp_string("Project folder").unwrap();
+    press(&mut session, "-z\r");
+    session.exp_string("Go module path").unwrap();
+    press(&mut session, "example.com/z\r");
+    session.exp_string("Create the project?").unwrap();
+    press(&mut session, "y");
+    let command = read_equivalent_command(&mut session);
+
+    assert_eq!(
+        command,
+        "scaffold new ./-z --module example.com/z --db none --no-git --force --yes"
+    );
+    assert_command_recreates(&command, &cwd.path().join("-z"));
+}
+
+#[test]
 fn equivalent_command_keeps_the_overlay() {
     let cwd = TempDir::new().unwrap();
     let team = cwd.path().join("team");

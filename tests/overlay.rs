@@ -274,12 +274,38 @@ fn no_templates_skips_the_overlay_from_the_environment() {
     let (code, _, stderr) = new(&["--no-templates"], "missing");
     assert_eq!(code, 0, "{stderr}");
 
+    let (code, _, stderr) = new(&["--no-templates", "--set", "team=x"], "team");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("drop `--no-templates` to apply the configured overlay"),
+        "{stderr}"
+    );
+
     let (code, stdout, stderr) = new(&["--no-templates"], "team");
     assert_eq!(code, 0, "{stderr}");
     let (_, with_overlay, _) = new(&[], "team");
     assert_ne!(
         stdout, with_overlay,
         "the overlay changes the Makefile's size"
+    );
+}
+
+#[test]
+fn repeated_set_is_warned_about() {
+    let cwd = TempDir::new().unwrap();
+    let team = export(cwd.path(), &["Makefile"]);
+    fs::write(team.join("OWNERS"), "{{ team }}\n").unwrap();
+
+    let (code, _, stderr) = new_with_team(cwd.path(), &["--set", "team=a", "--set", "team=b"]);
+
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        stderr,
+        "warning: `--set` gives `team` more than once; the last value is used\n"
+    );
+    assert_eq!(
+        fs::read_to_string(cwd.path().join("svc/OWNERS")).unwrap(),
+        "b\n"
     );
 }
 

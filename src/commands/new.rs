@@ -1,6 +1,6 @@
 //! `scaffold new`: gather the answers, render the plan, write it, run the post steps and print the summary.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
@@ -10,7 +10,7 @@ use crate::cli::NewArgs;
 use crate::context::{is_built_in_variable, is_variable_name};
 use crate::error::Error;
 use crate::git::{self, GitOutcome};
-use crate::output::{Output, shell_quote};
+use crate::output::{Output, printable, shell_quote};
 use crate::overlay::{self, Overlay};
 use crate::plan::{Customization, Plan};
 use crate::prompt;
@@ -48,6 +48,7 @@ pub fn run(args: &NewArgs, context: &RunContext<'_>, out: &mut dyn Write) -> Res
     }
     let (overlay_folder, overlay) = load_overlay(args, context, &user)?.unzip();
     let variables = parse_variables(&args.set, answers_file.as_ref(), &mut problems);
+    warn_about_repeated_variables(&args.set, &context.output);
     for (key, text) in &variables {
         context.output.detail(&format!("variable {key} = {text}"));
     }
@@ -60,9 +61,14 @@ pub fn run(args: &NewArgs, context: &RunContext<'_>, out: &mut dyn Write) -> Res
         } else {
             "`--set`"
         };
+        let fix = if args.no_templates {
+            "drop `--no-templates` to apply the configured overlay"
+        } else {
+            "pass `--templates DIR`, set SCAFFOLD_TEMPLATES or run `scaffold config set templates DIR`"
+        };
         problems.push(format!(
             "{origin} has no effect without a template overlay, because built-in templates use no `--set` \
-             variables; pass `--templates DIR`, set SCAFFOLD_TEMPLATES or run `scaffold config set templates DIR`"
+             variables; {fix}"
         ));
     }
     if let Some(file) = &answers_file {
@@ -144,6 +150,7 @@ pub fn run(args: &NewArgs, context: &RunContext<'_>, out: &mut dyn Write) -> Res
             overlay_folder.as_deref(),
             overlay_skipped,
             &variables,
+            args.force,
         );
         writeln!(
             out,
@@ -286,7 +293,11 @@ fn warn_about_unused_variables(
     variables: &BTreeMap<String, String>,
     output: &Output,
 ) {
-    let unused = overlay.unused_variables(variables.keys());
+    // Invalid names are reported as errors already.
+    let valid = variables
+        .keys()
+        .filter(|name| is_variable_name(name) && !is_built_in_variable(name));
+    let unused = overlay.unused_variables(valid);
     if unused.is_empty() || output.quiet {
         return;
     }
@@ -301,6 +312,28 @@ fn warn_about_unused_variables(
         }
     };
     eprintln!("warning: {message}; check the spelling");
+}
+
+/// Warns about a `--set` name given more than once, since only its last value is used.
+fn warn_about_repeated_variables(set: &[String], output: &Output) {
+    let mut seen = BTreeSet::new();
+    let mut repeated = BTreeSet::new();
+    for key in set
+        .iter()
+        .filter_map(|item| item.split_once('=').map(|(key, _)| key))
+    {
+        if !seen.insert(key) {
+            repeated.insert(key);
+        }
+    }
+    if repeated.is_empty() || output.quiet {
+        return;
+    }
+    let names: Vec<String> = repeated.iter().map(|name| format!("`{name}`")).collect();
+    eprintln!(
+        "warning: `--set` gives {} more than once; the last value is used",
+        printable(&names.join(", "))
+    );
 }
 
 /// Parses `--set KEY=VALUE` values over the answers file's `[variables]`; a flag wins over the file.
@@ -442,10 +475,17 @@ fn equivalent_command(
     overlay_folder: Option<&Path>,
     overlay_skipped: bool,
     variables: &BTreeMap<String, String>,
+    force: bool,
 ) -> String {
     let mut words = vec!["scaffold".to_owned(), "new".to_owned()];
     if let Some(name) = resolution.get(&NAME) {
-        words.push(shell_quote(name));
+        // A name that starts with `-` would be read as an option; `./` keeps it the same folder.
+        let name = if name.starts_with('-') {
+            format!("./{name}")
+        } else {
+            name.to_owned()
+        };
+        words.push(shell_quote(&name));
     }
     if let Some(module) = resolution.get(&MODULE) {
         words.push(format!("--module {}", shell_quote(module)));
@@ -475,6 +515,9 @@ fn equivalent_command(
     }
     for (key, value) in variables {
         words.push(format!("--set {}", shell_quote(&format!("{key}={value}"))));
+    }
+    if force {
+        words.push("--force".to_owned());
     }
     words.push("--yes".to_owned());
     words.join(" ")
