@@ -24,6 +24,9 @@ import (
 	"os"
 	"os/signal"
 	"slices"
+{%- if database != "none" %}
+	"sync"
+{%- endif %}
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -246,17 +249,48 @@ func readinessCheck(ready *atomic.Bool) api.ReadinessCheck {
 	}
 }
 {%- else -%}
+// pingInterval is how long one database ping answers /readyz. Probes come
+// every few seconds, so each still sees a fresh result, while a flood of
+// /readyz requests, which the rate limit exempts, costs at most one ping per
+// interval and cannot take the pool's connections from the API.
+const pingInterval = time.Second
+
 // readinessCheck returns the check behind /readyz. It fails while the server
 // starts or shuts down and when the database does not respond to a ping.
 func readinessCheck(ready *atomic.Bool, db *sql.DB) api.ReadinessCheck {
+	ping := sharedPing(db.PingContext, pingInterval)
 	return func(ctx context.Context) error {
 		if !ready.Load() {
 			return errors.New("server is starting or shutting down")
 		}
-		if err := db.PingContext(ctx); err != nil {
+		if err := ping(ctx); err != nil {
 			return fmt.Errorf("ping database: %w", err)
 		}
 		return nil
+	}
+}
+
+// sharedPing returns ping wrapped so that at most one call runs at a time
+// and its result answers every call for interval after it. A result is not
+// kept when the caller's context was cancelled, because that says nothing
+// about the database.
+func sharedPing(ping func(context.Context) error, interval time.Duration) func(context.Context) error {
+	var (
+		mu      sync.Mutex
+		checked time.Time
+		last    error
+	)
+	return func(ctx context.Context) error {
+		mu.Lock()
+		defer mu.Unlock()
+		if !checked.IsZero() && time.Since(checked) < interval {
+			return last
+		}
+		err := ping(ctx)
+		if !errors.Is(ctx.Err(), context.Canceled) {
+			checked, last = time.Now(), err
+		}
+		return err
 	}
 }
 {%- endif %}

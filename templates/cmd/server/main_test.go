@@ -82,6 +82,63 @@ func (b *syncBuffer) String() string {
 	return b.buf.String()
 }
 
+{% if database != "none" -%}
+func TestSharedPing(t *testing.T) {
+	var calls atomic.Int32
+	ping := sharedPing(func(context.Context) error {
+		calls.Add(1)
+		time.Sleep(10 * time.Millisecond)
+		return nil
+	}, time.Hour)
+
+	var wg sync.WaitGroup
+	for range 50 {
+		wg.Go(func() {
+			if err := ping(context.Background()); err != nil {
+				t.Errorf("ping: %v", err)
+			}
+		})
+	}
+	wg.Wait()
+	if got := calls.Load(); got != 1 {
+		t.Errorf("50 concurrent checks pinged %d times, want 1", got)
+	}
+
+	expired := sharedPing(func(context.Context) error {
+		calls.Add(1)
+		return nil
+	}, 0)
+	calls.Store(0)
+	_ = expired(context.Background())
+	_ = expired(context.Background())
+	if got := calls.Load(); got != 2 {
+		t.Errorf("checks after the interval pinged %d times, want 2", got)
+	}
+}
+
+func TestSharedPingForgetsCancelledCaller(t *testing.T) {
+	errDown := errors.New("database down")
+	results := []error{context.Canceled, errDown}
+	ping := sharedPing(func(context.Context) error {
+		err := results[0]
+		results = results[1:]
+		return err
+	}, time.Hour)
+
+	cancelled, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err := ping(cancelled); !errors.Is(err, context.Canceled) {
+		t.Fatalf("ping with a cancelled context = %v, want context.Canceled", err)
+	}
+	if err := ping(context.Background()); !errors.Is(err, errDown) {
+		t.Errorf("next ping = %v, want a fresh result, %v", err, errDown)
+	}
+	if err := ping(context.Background()); !errors.Is(err, errDown) {
+		t.Errorf("ping within the interval = %v, want the kept result, %v", err, errDown)
+	}
+}
+
+{% endif -%}
 func TestRunServesAndStops(t *testing.T) {
 	port := freePort(t)
 	getenv := getenvFrom(map[string]string{
