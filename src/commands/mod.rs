@@ -1,8 +1,10 @@
 //! One module per subcommand; each turns parsed flags into calls to the library and prints the results.
 
 pub mod config;
+mod customize;
 pub mod new;
 mod recreate;
+mod summary;
 pub mod templates;
 
 use std::io::Write;

@@ -1,17 +1,15 @@
 //! `scaffold new`: gather the answers, render the plan, write it, run the post steps and print the summary.
 
-use std::collections::{BTreeMap, BTreeSet};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
 use crate::answers_file::AnswersFile;
 use crate::cli::NewArgs;
-use crate::context::{is_built_in_variable, is_variable_name};
 use crate::error::Error;
 use crate::git::{self, GitOutcome};
-use crate::output::{Output, printable, shell_quote};
-use crate::overlay::{self, Overlay};
+use crate::output::Output;
+use crate::overlay;
 use crate::plan::{Customization, Plan};
 use crate::prompt;
 use crate::questions::{
@@ -22,7 +20,12 @@ use crate::toolchain::GoToolchain;
 use crate::user_config::{UserConfig, UserDefaults};
 use crate::writer;
 
+use super::customize::{
+    customization_summary, load_overlay, parse_variables, variables_without_overlay,
+    warn_about_repeated_variables, warn_about_unused_variables,
+};
 use super::recreate;
+use super::summary::{Summary, equivalent_command, print_dry_run, print_summary};
 
 /// Process state that `scaffold new` reads; tests pass their own.
 pub struct RunContext<'a> {
@@ -52,24 +55,8 @@ pub fn run(args: &NewArgs, context: &RunContext<'_>, out: &mut dyn Write) -> Res
     for (key, text) in &variables {
         context.output.detail(&format!("variable {key} = {text}"));
     }
-    let file_variables = answers_file
-        .as_ref()
-        .is_some_and(|file| !file.variables.is_empty());
-    if overlay.is_none() && (!args.set.is_empty() || file_variables) {
-        let origin = if args.set.is_empty() {
-            "[variables] in the answers file"
-        } else {
-            "`--set`"
-        };
-        let fix = if args.no_templates {
-            "drop `--no-templates` to apply the configured overlay"
-        } else {
-            "pass `--templates DIR`, set SCAFFOLD_TEMPLATES or run `scaffold config set templates DIR`"
-        };
-        problems.push(format!(
-            "{origin} has no effect without a template overlay, because built-in templates use no `--set` \
-             variables; {fix}"
-        ));
+    if overlay.is_none() {
+        problems.extend(variables_without_overlay(args, answers_file.as_ref()));
     }
     if let Some(file) = &answers_file {
         recreate::check_overlay_present(file, overlay.as_ref())?;
@@ -234,144 +221,6 @@ struct Sources<'a> {
     customization: &'a [String],
 }
 
-/// Loads the template overlay from `--templates`, `SCAFFOLD_TEMPLATES` or the user config, and warns about every
-/// overlay file whose built-in template changed since it was exported.
-fn load_overlay(
-    args: &NewArgs,
-    context: &RunContext<'_>,
-    user: &UserDefaults,
-) -> Result<Option<(PathBuf, Overlay)>, Error> {
-    if args.no_templates {
-        return Ok(None);
-    }
-    let Some((folder, source)) = overlay::locate(
-        args.templates.as_deref(),
-        context.env,
-        user.templates.as_deref(),
-    ) else {
-        return Ok(None);
-    };
-    let folder = context.cwd.join(folder);
-    let overlay = Overlay::load(&folder).map_err(|error| match error {
-        Error::InvalidInput(message) if source != "--templates" => Error::InvalidInput(format!(
-            "{message} (from {source}; `--no-templates` skips it for one run)"
-        )),
-        other => other,
-    })?;
-    if !context.output.quiet {
-        for path in overlay.stale_files() {
-            eprintln!(
-                "warning: the built-in template `{path}` changed since your copy in `{}` was exported; compare them \
-                 with `scaffold templates export {path} --to NEW_FOLDER`",
-                folder.display()
-            );
-        }
-    }
-    context.output.detail(&format!(
-        "overlay: {} files from {}",
-        overlay.files.len(),
-        folder.display()
-    ));
-    Ok(Some((folder, overlay)))
-}
-
-/// Returns the lines that the interactive summary shows for the overlay folder and the `--set` values.
-fn customization_summary(
-    overlay_folder: Option<&Path>,
-    variables: &BTreeMap<String, String>,
-) -> Vec<String> {
-    let folder = overlay_folder.map(|folder| format!("templates {}", folder.display()));
-    let values = variables
-        .iter()
-        .map(|(key, text)| format!("set       {key}={text}"));
-    folder.into_iter().chain(values).collect()
-}
-
-/// Warns about variables that no overlay template uses: most likely a misspelt name, whose value is then lost.
-fn warn_about_unused_variables(
-    overlay: &Overlay,
-    variables: &BTreeMap<String, String>,
-    output: &Output,
-) {
-    // Invalid names are reported as errors already.
-    let valid = variables
-        .keys()
-        .filter(|name| is_variable_name(name) && !is_built_in_variable(name));
-    let unused = overlay.unused_variables(valid);
-    if unused.is_empty() || output.quiet {
-        return;
-    }
-    let message = match unused.as_slice() {
-        [name] => format!("no overlay template uses the variable `{name}`, so it has no effect"),
-        names => {
-            let names: Vec<String> = names.iter().map(|name| format!("`{name}`")).collect();
-            format!(
-                "no overlay template uses the variables {}, so they have no effect",
-                names.join(", ")
-            )
-        }
-    };
-    eprintln!("warning: {message}; check the spelling");
-}
-
-/// Warns about a `--set` name given more than once, since only its last value is used.
-fn warn_about_repeated_variables(set: &[String], output: &Output) {
-    let mut seen = BTreeSet::new();
-    let mut repeated = BTreeSet::new();
-    for key in set
-        .iter()
-        .filter_map(|item| item.split_once('=').map(|(key, _)| key))
-    {
-        if !seen.insert(key) {
-            repeated.insert(key);
-        }
-    }
-    if repeated.is_empty() || output.quiet {
-        return;
-    }
-    let names: Vec<String> = repeated.iter().map(|name| format!("`{name}`")).collect();
-    eprintln!(
-        "warning: `--set` gives {} more than once; the last value is used",
-        printable(&names.join(", "))
-    );
-}
-
-/// Parses `--set KEY=VALUE` values over the answers file's `[variables]`; a flag wins over the file.
-fn parse_variables(
-    set: &[String],
-    answers_file: Option<&AnswersFile>,
-    problems: &mut Vec<String>,
-) -> BTreeMap<String, String> {
-    let mut variables = answers_file
-        .map(|file| file.variables.clone())
-        .unwrap_or_default();
-    for item in set {
-        let Some((key, text)) = item.split_once('=') else {
-            let described = if item.is_empty() {
-                "an empty value".to_owned()
-            } else {
-                format!("`{item}`")
-            };
-            problems.push(format!("`--set` needs KEY=VALUE, not {described}"));
-            continue;
-        };
-        if !is_variable_name(key) {
-            problems.push(format!(
-                "invalid variable name `{key}` in `--set`: use letters, digits and `_`, not starting with a digit"
-            ));
-            continue;
-        }
-        if is_built_in_variable(key) {
-            problems.push(format!(
-                "`--set {key}=...` would replace the built-in variable `{key}`; choose another name"
-            ));
-            continue;
-        }
-        variables.insert(key.to_owned(), text.to_owned());
-    }
-    variables
-}
-
 fn load_user_defaults(
     path: Option<&Path>,
     problems: &mut Vec<String>,
@@ -469,60 +318,6 @@ fn unset_answer(question: &Question, spec: &ProjectSpec, user: &UserDefaults) ->
     }
 }
 
-/// Returns the `scaffold new` command that gives the same project without asking anything.
-fn equivalent_command(
-    resolution: &Resolution,
-    overlay_folder: Option<&Path>,
-    overlay_skipped: bool,
-    variables: &BTreeMap<String, String>,
-    force: bool,
-) -> String {
-    let mut words = vec!["scaffold".to_owned(), "new".to_owned()];
-    if let Some(name) = resolution.get(&NAME) {
-        // A name that starts with `-` would be read as an option; `./` keeps it the same folder.
-        let name = if name.starts_with('-') {
-            format!("./{name}")
-        } else {
-            name.to_owned()
-        };
-        words.push(shell_quote(&name));
-    }
-    if let Some(module) = resolution.get(&MODULE) {
-        words.push(format!("--module {}", shell_quote(module)));
-    }
-    words.push(format!(
-        "--db {}",
-        resolution
-            .get(&DATABASE)
-            .unwrap_or(Database::Sqlite.as_str())
-    ));
-    words.push(
-        if resolution.get(&GIT) == Some("false") {
-            "--no-git"
-        } else {
-            "--git"
-        }
-        .to_owned(),
-    );
-    match overlay_folder {
-        Some(folder) => words.push(format!(
-            "--templates {}",
-            shell_quote(&folder.to_string_lossy())
-        )),
-        // Without it, the same command would pick up SCAFFOLD_TEMPLATES or the configured overlay.
-        None if overlay_skipped => words.push("--no-templates".to_owned()),
-        None => {}
-    }
-    for (key, value) in variables {
-        words.push(format!("--set {}", shell_quote(&format!("{key}={value}"))));
-    }
-    if force {
-        words.push("--force".to_owned());
-    }
-    words.push("--yes".to_owned());
-    words.join(" ")
-}
-
 fn stdout_error(source: io::Error) -> Error {
     Error::stream("print to", "standard output", source)
 }
@@ -535,121 +330,4 @@ fn existing_paths(plan: &Plan, spec: &ProjectSpec) -> Vec<String> {
         .filter(|file| exists(&file.path))
         .map(|file| file.path.clone())
         .collect()
-}
-
-fn print_dry_run(
-    plan: &Plan,
-    spec: &ProjectSpec,
-    overwritten: &[String],
-    out: &mut dyn Write,
-) -> io::Result<()> {
-    let width = plan
-        .files
-        .iter()
-        .map(|file| file.contents.len().to_string().len())
-        .max()
-        .unwrap_or(1);
-    writeln!(
-        out,
-        "would write {} files ({} bytes) to {}",
-        plan.files.len(),
-        plan.total_bytes(),
-        spec.target.display()
-    )?;
-    for file in &plan.files {
-        let note = if overwritten.contains(&file.path) {
-            "  (overwrites an existing file)"
-        } else {
-            ""
-        };
-        writeln!(
-            out,
-            "  {:>width$}  {}{note}",
-            file.contents.len(),
-            file.path
-        )?;
-    }
-    writeln!(out, "nothing was written (--dry-run)")
-}
-
-/// The results that `scaffold new` prints after writing the project.
-struct Summary<'a> {
-    plan: &'a Plan,
-    spec: &'a ProjectSpec,
-    git: Option<&'a GitOutcome>,
-    go: &'a GoToolchain,
-    /// Files that existed before and were overwritten under `--force`.
-    overwritten: &'a [String],
-}
-
-fn print_summary(summary: &Summary<'_>, cwd: &Path, out: &mut dyn Write) -> io::Result<()> {
-    let Summary {
-        plan,
-        spec,
-        git,
-        go,
-        overwritten,
-    } = summary;
-    let shown = display_path(&spec.target, cwd);
-    // The folder is named once when it is the path shown, as for `scaffold new billing`.
-    let location = if shown == spec.names.folder {
-        String::new()
-    } else {
-        format!(" in {shown}")
-    };
-    writeln!(
-        out,
-        "created {} ({} files, module {}, database {}){location}",
-        spec.names.folder,
-        plan.files.len(),
-        spec.names.module_path,
-        spec.database.as_str(),
-    )?;
-    if !overwritten.is_empty() {
-        let noun = if overwritten.len() == 1 {
-            "file"
-        } else {
-            "files"
-        };
-        writeln!(out, "overwrote {} existing {noun}:", overwritten.len())?;
-        // At most 20 names, so that a large project does not flood the terminal.
-        for path in overwritten.iter().take(20) {
-            writeln!(out, "  {path}")?;
-        }
-        if overwritten.len() > 20 {
-            writeln!(out, "  ... and {} more", overwritten.len() - 20)?;
-        }
-    }
-    if let Some(git) = git {
-        writeln!(out, "{}", git.describe())?;
-    }
-    if let Some(advice) = go.advice() {
-        writeln!(out, "{advice}")?;
-    }
-    writeln!(out, "\nnext steps:")?;
-    // `scaffold new .` needs no cd, and a folder named like an option needs a path that cd does not take for one.
-    if shown != "." {
-        let folder = if shown.starts_with('-') {
-            format!("./{shown}")
-        } else {
-            shown.clone()
-        };
-        writeln!(out, "  cd {}", shell_quote(&folder))?;
-    }
-    match spec.database {
-        Database::Postgres => writeln!(out, "  docker compose up -d postgres")?,
-        Database::Mysql => writeln!(out, "  docker compose up -d mysql")?,
-        Database::Sqlite | Database::None => {}
-    }
-    writeln!(out, "  go run ./cmd/server")?;
-    writeln!(out, "  go test ./...")
-}
-
-/// Shows `target` relative to `cwd` when it is inside it, which is shorter and what the user typed.
-fn display_path(target: &Path, cwd: &Path) -> String {
-    match target.strip_prefix(cwd) {
-        Ok(relative) if relative.as_os_str().is_empty() => ".".into(),
-        Ok(relative) => relative.display().to_string(),
-        Err(_) => target.display().to_string(),
-    }
 }
