@@ -1,5 +1,5 @@
-//! What `scaffold new` prints: the file list of `--dry-run`, the summary after writing, and the command that
-//! gives the same project without questions.
+//! Output of `scaffold new`: the file list of `--dry-run`, the summary after writing, and the command that gives
+//! the same project without questions.
 
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -106,13 +106,18 @@ pub(super) fn print_summary(
     if let Some(advice) = go.advice() {
         writeln!(out, "{advice}")?;
     }
+    print_next_steps(spec, &shown, out)
+}
+
+/// Prints the commands that take a new user from the summary to a running server and its tests.
+fn print_next_steps(spec: &ProjectSpec, shown: &str, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "\nnext steps:")?;
     // `scaffold new .` needs no cd, and a folder named like an option needs a path that cd does not take for one.
     if shown != "." {
         let folder = if shown.starts_with('-') {
             format!("./{shown}")
         } else {
-            shown.clone()
+            shown.to_owned()
         };
         writeln!(out, "  cd {}", shell_quote(&folder))?;
     }
