@@ -21,8 +21,8 @@ fn main() -> ExitCode {
                     cwd: &cwd,
                     env: &env,
                     config_path: UserConfig::default_path(),
-                    // The prompts read keys from stdin and draw on stderr, so both must be terminals;
-                    // with stderr sent to a file they could neither show nor take an answer.
+                    // The prompts read keys from stdin and draw on stderr, so both must be terminals.
+                    // With stderr sent to a file, a prompt could neither be seen nor be answered.
                     terminal: io::stdin().is_terminal()
                         && io::stdout().is_terminal()
                         && io::stderr().is_terminal(),

@@ -142,10 +142,10 @@ fn next_steps_cd_is_safe_to_paste() {
     assert_eq!(code, 0, "stderr: {stderr}");
     assert!(stdout.contains("\n  cd ./-y\n"), "{stdout}");
 
-    let here = cwd.path().join("here");
-    fs::create_dir(&here).unwrap();
+    let current = cwd.path().join("current");
+    fs::create_dir(&current).unwrap();
     // The helpers put their git configuration into the folder, so it needs --force.
-    let (code, stdout, stderr) = new_in(&here, &[".", "--no-git", "--force"]);
+    let (code, stdout, stderr) = new_in(&current, &[".", "--no-git", "--force"]);
     assert_eq!(code, 0, "stderr: {stderr}");
     assert!(!stdout.contains("  cd "), "{stdout}");
 }

@@ -71,12 +71,12 @@ pub(super) fn print_summary(
         go,
         overwritten,
     } = summary;
-    let shown = display_path(&spec.target, cwd);
-    // The folder is named once when it is the path shown, as for `scaffold new billing`.
-    let location = if shown == spec.names.folder {
+    let shown_target = display_path(&spec.target, cwd);
+    // The folder is named once when it is the path shown_target, as for `scaffold new billing`.
+    let location = if shown_target == spec.names.folder {
         String::new()
     } else {
-        format!(" in {shown}")
+        format!(" in {shown_target}")
     };
     writeln!(
         out,
@@ -106,18 +106,18 @@ pub(super) fn print_summary(
     if let Some(advice) = go.advice() {
         writeln!(out, "{advice}")?;
     }
-    print_next_steps(spec, &shown, out)
+    print_next_steps(spec, &shown_target, out)
 }
 
 /// Prints the commands that take a new user from the summary to a running server and its tests.
-fn print_next_steps(spec: &ProjectSpec, shown: &str, out: &mut dyn Write) -> io::Result<()> {
+fn print_next_steps(spec: &ProjectSpec, shown_target: &str, out: &mut dyn Write) -> io::Result<()> {
     writeln!(out, "\nnext steps:")?;
     // `scaffold new .` needs no cd, and a folder named like an option needs a path that cd does not take for one.
-    if shown != "." {
-        let folder = if shown.starts_with('-') {
-            format!("./{shown}")
+    if shown_target != "." {
+        let folder = if shown_target.starts_with('-') {
+            format!("./{shown_target}")
         } else {
-            shown.to_owned()
+            shown_target.to_owned()
         };
         writeln!(out, "  cd {}", shell_quote(&folder))?;
     }

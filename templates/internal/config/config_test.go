@@ -216,25 +216,8 @@ func TestLoadValidValues(t *testing.T) {
 				}
 			},
 		},
-	}
-
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			cfg, err := config.Load(mapGetenv(tt.env))
-			if err != nil {
-				t.Fatalf("Load: %v", err)
-			}
-			tt.check(t, cfg)
-		})
-	}
-}
-
-func TestLoadDerivedDefaults(t *testing.T) {
-	tests := []struct {
-		name  string
-		env   map[string]string
-		check func(t *testing.T, cfg config.Config)
-	}{
+		// A setting that must not exceed another follows it when only the
+		// other is set, and keeps an explicit value.
 {%- if database != "none" %}
 		{
 			name: "idle connections follow lower open",
