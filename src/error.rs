@@ -61,7 +61,7 @@ pub enum Error {
     #[error("failed to {action} {name}: {source}")]
     Stream {
         action: &'static str,
-        /// What failed, in words, such as "standard output".
+        /// The name of the stream or thing that failed, such as "standard output".
         name: &'static str,
         source: io::Error,
     },

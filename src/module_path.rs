@@ -261,7 +261,7 @@ mod tests {
     }
 
     #[test]
-    fn paths_that_do_not_build_are_not_project_paths() {
+    fn project_path_rejects_unbuildable_paths() {
         for path in [
             "vendor",
             "example.com/vendor",

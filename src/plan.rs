@@ -226,8 +226,8 @@ fn overlay_context(
 /// Makes `text` end with exactly one `line_ending`, `"\n"` or `"\r\n"`. askama and minijinja drop a template's
 /// final newline, and gofmt requires one.
 fn with_one_final_newline(mut text: String, line_ending: &str) -> String {
-    let kept = text.trim_end_matches(|c| line_ending.contains(c)).len();
-    text.truncate(kept);
+    let content_end = text.trim_end_matches(|c| line_ending.contains(c)).len();
+    text.truncate(content_end);
     text.push_str(line_ending);
     text
 }

@@ -249,10 +249,10 @@ func readinessCheck(ready *atomic.Bool) api.ReadinessCheck {
 	}
 }
 {%- else -%}
-// pingInterval is how long one database ping answers /readyz. Probes come
-// every few seconds, so each still sees a fresh result, while a flood of
-// /readyz requests, which the rate limit exempts, costs at most one ping per
-// interval and cannot take the pool's connections from the API.
+// pingInterval is how long the result of one database ping serves /readyz.
+// Probes come every few seconds, so each still gets a fresh result. A flood
+// of /readyz requests, which the rate limit exempts, costs at most one ping
+// per interval, so it cannot take the pool's connections from the API.
 const pingInterval = time.Second
 
 // readinessCheck returns the check behind /readyz. It fails while the server
@@ -270,10 +270,10 @@ func readinessCheck(ready *atomic.Bool, db *sql.DB) api.ReadinessCheck {
 	}
 }
 
-// sharedPing returns ping wrapped so that at most one call runs at a time
-// and its result answers every call for interval after it. A result is not
-// kept when the caller's context was cancelled, because that says nothing
-// about the database.
+// sharedPing wraps ping so that at most one call runs at a time, and every
+// call within interval after it returns its result. A result is not kept
+// when the caller's context was cancelled, because that is no fact about the
+// database.
 func sharedPing(ping func(context.Context) error, interval time.Duration) func(context.Context) error {
 	var (
 		mu      sync.Mutex
