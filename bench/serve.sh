@@ -2,8 +2,9 @@
 # The serve benchmark: builds the generated server for SQLite and PostgreSQL and the hand-written baseline in
 # bench/baseline, then runs bench/loadgen against each pair on 127.0.0.1 and prints its tables.
 #
-# Usage: bench/serve.sh [DURATION] [ROUNDS] [CONNECTIONS] [SEED]
-#   defaults: 10s per measured run, 3 rounds, 50 connections, 10000 seeded users.
+# Usage: bench/serve.sh [DURATION] [ROUNDS] [CONNECTIONS] [SEED] [CLIENT]
+#   defaults: 10s per measured run, 3 rounds, 50 connections, 10000 seeded users, the Go client.
+#   CLIENT wrk sends the load with wrk (Debian's wrk package) instead of loadgen's own Go client.
 #   bench/serve.sh 2s 1 runs in about a minute and only checks that everything works.
 #
 # PostgreSQL runs as a throwaway cluster: initdb in a temporary folder, a free port on 127.0.0.1, default
@@ -16,6 +17,7 @@ duration=${1:-10s}
 rounds=${2:-3}
 connections=${3:-50}
 seed=${4:-10000}
+client=${5:-go}
 
 repo=$PWD
 work=$(mktemp -d /tmp/scaffold-serve-bench.XXXXXX)
@@ -45,7 +47,7 @@ done
 (cd bench/baseline && go build -trimpath -o "$work/baseline" .)
 (cd bench/loadgen && go build -trimpath -o "$work/loadgen" .)
 
-loadgen=("$work/loadgen" -seed "$seed" -duration "$duration" -rounds "$rounds" -connections "$connections")
+loadgen=("$work/loadgen" -seed "$seed" -duration "$duration" -rounds "$rounds" -connections "$connections" -client "$client")
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)," \
     "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo); $(go version); load average $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -18,6 +18,9 @@ type scenario struct {
 	name       string
 	wantStatus int
 	newRequest func(baseURL string, w, i int, rng *rand.Rand) (*http.Request, error)
+	// wrkRequest is the same request as a wrk Lua request function, for
+	// -client wrk. wrkPrelude sets seeded, tag, id and sent.
+	wrkRequest string
 }
 
 // result summarises one load run of a scenario against one server.
@@ -168,6 +171,7 @@ func scenarios(seeded int, tag func() string) []scenario {
 			newRequest: func(baseURL string, _, _ int, rng *rand.Rand) (*http.Request, error) {
 				return http.NewRequest(http.MethodGet, fmt.Sprintf("%s/v1/users/%d", baseURL, 1+rng.IntN(seeded)), nil)
 			},
+			wrkRequest: `function request() return wrk.format("GET", "/v1/users/" .. math.random(seeded)) end`,
 		},
 		{
 			name:       "GET /v1/users?limit=20",
@@ -175,6 +179,7 @@ func scenarios(seeded int, tag func() string) []scenario {
 			newRequest: func(baseURL string, _, _ int, _ *rand.Rand) (*http.Request, error) {
 				return http.NewRequest(http.MethodGet, baseURL+"/v1/users?limit=20", nil)
 			},
+			wrkRequest: `function request() return wrk.format("GET", "/v1/users?limit=20") end`,
 		},
 		{
 			name:       "POST /v1/users",
@@ -183,6 +188,13 @@ func scenarios(seeded int, tag func() string) []scenario {
 				body := fmt.Sprintf(`{"name":"Load Test","email":"load-%s-%d-%d@example.com"}`, tag(), w, i)
 				return jsonRequest(http.MethodPost, baseURL+"/v1/users", body)
 			},
+			wrkRequest: `
+local headers = {["Content-Type"] = "application/json"}
+function request()
+  sent = sent + 1
+  local body = string.format('{"name":"Load Test","email":"load-%s-%d-%d@example.com"}', tag, id, sent)
+  return wrk.format("POST", "/v1/users", headers, body)
+end`,
 		},
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -23,7 +24,7 @@ type config struct {
 	server, baseline     string
 	serverDB, baselineDB string
 	label, logDir        string
-	only                 string
+	only, client         string
 	seed, connections    int
 	rounds, maxRequests  int
 	warmup, duration     time.Duration
@@ -39,6 +40,8 @@ func main() {
 	flag.StringVar(&cfg.logDir, "log-dir", os.TempDir(), "folder for the servers' logs")
 	flag.StringVar(&cfg.only, "only", "", "run only the requests whose name contains this text, such as {id}; the names are "+
 		strings.Join(scenarioNames(), ", "))
+	flag.StringVar(&cfg.client, "client", "go", "what sends the load: go, this program's net/http client, or wrk, which must be on PATH "+
+		"and spends less CPU per request; -max-requests does not apply to wrk, and its -warmup and -duration must be whole seconds")
 	flag.IntVar(&cfg.seed, "seed", 10000, "users created through POST before the load runs")
 	flag.IntVar(&cfg.connections, "connections", 50, "requests in flight during each load run")
 	flag.IntVar(&cfg.rounds, "rounds", 3, "load runs per scenario and server; the table shows the median")
@@ -49,6 +52,10 @@ func main() {
 	if cfg.server == "" || cfg.baseline == "" || cfg.serverDB == "" || cfg.baselineDB == "" {
 		fmt.Fprintln(os.Stderr, "loadgen: -server, -baseline, -server-db and -baseline-db are required")
 		flag.Usage()
+		os.Exit(2)
+	}
+	if err := checkClient(cfg); err != nil {
+		fmt.Fprintln(os.Stderr, "loadgen:", err)
 		os.Exit(2)
 	}
 	if err := run(cfg); err != nil {
@@ -101,7 +108,12 @@ func run(cfg config) error {
 			}
 			for _, j := range order {
 				s := servers[j]
-				r, err := runLoad(sc, s.baseURL, s.cmd.Process.Pid, cfg.connections, cfg.warmup, cfg.duration, cfg.maxRequests)
+				var r result
+				if cfg.client == "wrk" {
+					r, err = runWrk(sc, s.baseURL, s.cmd.Process.Pid, cfg.connections, cfg.seed, round, cfg.warmup, cfg.duration)
+				} else {
+					r, err = runLoad(sc, s.baseURL, s.cmd.Process.Pid, cfg.connections, cfg.warmup, cfg.duration, cfg.maxRequests)
+				}
 				if err != nil {
 					return fmt.Errorf("%s %s: %w", s.name, sc.name, err)
 				}
@@ -120,6 +132,27 @@ func run(cfg config) error {
 		}
 	}
 	printTables(cfg, all, servers, results, peak)
+	return nil
+}
+
+// checkClient rejects an unknown -client, and for wrk a missing binary or
+// times that wrk cannot take.
+func checkClient(cfg config) error {
+	switch cfg.client {
+	case "go":
+		return nil
+	case "wrk":
+	default:
+		return fmt.Errorf("-client must be go or wrk, not %q", cfg.client)
+	}
+	if _, err := exec.LookPath("wrk"); err != nil {
+		return fmt.Errorf("-client wrk: %w; on Debian, apt-get install wrk", err)
+	}
+	for _, d := range []time.Duration{cfg.warmup, cfg.duration} {
+		if d < time.Second || d%time.Second != 0 {
+			return fmt.Errorf("-client wrk needs -warmup and -duration in whole seconds, not %s", d)
+		}
+	}
 	return nil
 }
 
@@ -170,7 +203,7 @@ func printTables(cfg config, all []scenario, servers []*server, results [][][]re
 	if cfg.rounds == 1 {
 		rounds = fmt.Sprintf("1 round of %s after %s warm-up", cfg.duration, cfg.warmup)
 	}
-	fmt.Printf("\n%s: %d seeded users, %d connections, %s\n\n", cfg.label, cfg.seed, cfg.connections, rounds)
+	fmt.Printf("\n%s: %d seeded users, %d connections, %s, load from %s\n\n", cfg.label, cfg.seed, cfg.connections, rounds, clientName(cfg.client))
 	fmt.Println("| Request | Server | Requests/s | p50 | p99 | Errors | Server CPU per request | Load generator CPU per request | Throughput vs baseline |")
 	fmt.Println("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
 	for i, sc := range all {
@@ -207,6 +240,13 @@ func printTables(cfg config, all []scenario, servers []*server, results [][][]re
 	}
 	fmt.Printf("\nGoal for %s: generated server at least 85%% of the baseline's throughput: %.1f%%, %s.\n",
 		all[0].name, 100*ratio, verdict)
+}
+
+func clientName(client string) string {
+	if client == "wrk" {
+		return "wrk (one thread)"
+	}
+	return "the Go client"
 }
 
 func micros(d time.Duration) float64 { return float64(d) / float64(time.Microsecond) }
