@@ -33,6 +33,7 @@ install_debian_packages() {
 GO_TOOLS=(
     honnef.co/go/tools/cmd/staticcheck@v0.8.2
     github.com/securego/gosec/v2/cmd/gosec@v2.30.0
+    github.com/rhysd/actionlint/cmd/actionlint@v1.7.12
 )
 
 # Installs each of GO_TOOLS into $(go env GOPATH)/bin unless the binary there was built from the pinned version,

@@ -106,6 +106,7 @@ built_in_templates! {
     Dockerignore = ".dockerignore";
     EnvExample = ".env.example";
     Gitattributes = ".gitattributes";
+    GithubDependabotYml = ".github/dependabot.yml" with "alt";
     GithubWorkflowsCiYml = ".github/workflows/ci.yml" with "alt";
     Gitignore = ".gitignore";
     GolangciYml = ".golangci.yml" with "alt";

@@ -1,5 +1,5 @@
 //! Generates real projects and runs the Go toolchain on them. The checks are formatting, vet, staticcheck, gosec,
-//! module tidiness and a static build. Then the generated tests run under the race detector with a coverage floor,
+//! actionlint on the CI workflow, module tidiness and a static build. Then the generated tests run under the race detector with a coverage floor,
 //! the fuzz test runs briefly, each benchmark runs once, and the built server is driven over HTTP on loopback.
 
 mod support;
@@ -176,9 +176,18 @@ fn check_go_project(project: &Path, env: &[(&str, &str)]) {
     );
 }
 
-/// Runs staticcheck and gosec, which must report nothing. gosec runs with every rule on test files too; a
-/// `#nosec` comment must name the rule and give a reason after `--`.
+/// Runs staticcheck, gosec and actionlint, which must report nothing. gosec runs with every rule on test files
+/// too; a `#nosec` comment must name the rule and give a reason after `--`. actionlint checks the CI workflow's
+/// syntax, expressions and runner labels; the inputs of actions pinned by commit it cannot check.
 fn check_linters(project: &Path) {
+    let (actionlint, out, err) = run(Command::new(go_tool("actionlint"))
+        .arg(".github/workflows/ci.yml")
+        .current_dir(project));
+    assert!(
+        actionlint.status.success(),
+        "actionlint reports findings:\n{out}{err}"
+    );
+
     let (staticcheck, out, err) = run(Command::new(go_tool("staticcheck"))
         .arg("./...")
         .current_dir(project));
