@@ -58,6 +58,9 @@ impl GitOutcome {
     }
 }
 
+/// Points git at a hooks folder that cannot contain any hook.
+const NO_HOOKS: &str = "core.hooksPath=/dev/null";
+
 /// Initialises a repository in `project` and commits `paths`, the generated files.
 pub fn init_and_commit(project: &Path, paths: &[&str], interrupted: &AtomicBool) -> GitOutcome {
     match git(project, &["rev-parse", "--show-toplevel"]) {
@@ -90,15 +93,20 @@ pub fn init_and_commit(project: &Path, paths: &[&str], interrupted: &AtomicBool)
         _ => return GitOutcome::InitializedWithoutIdentity,
     }
 
-    let mut add = vec!["add", "--"];
+    // No hook runs while the generated files are added and committed: neither those of a configured
+    // core.hooksPath, such as a company-wide pre-commit setup, nor post-index-change and post-commit, which
+    // --no-verify does not skip. A hook could change the generated files, fail the commit or act on a repository
+    // that the user has not seen yet. Later commits run the hooks as usual.
+    let mut add = vec!["-c", NO_HOOKS, "add", "--"];
     add.extend_from_slice(paths);
     let message = format!("Initial commit from scaffold {}", env!("CARGO_PKG_VERSION"));
     let commit = [
         "-c",
+        NO_HOOKS,
+        "-c",
         "user.useConfigOnly=true",
         "commit",
         "--quiet",
-        "--no-verify",
         "--message",
         &message,
     ];

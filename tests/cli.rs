@@ -3,6 +3,7 @@
 mod support;
 
 use std::fs;
+use std::os::unix::fs::PermissionsExt;
 use std::path::Path;
 use std::process::Command;
 use std::sync::atomic::AtomicBool;
@@ -586,6 +587,52 @@ fn failed_commit_is_quoted_to_paste() {
         env!("CARGO_PKG_VERSION")
     );
     assert!(stdout.contains(&message), "{stdout}");
+}
+
+#[test]
+fn initial_commit_runs_no_hooks() {
+    let cwd = TempDir::new().unwrap();
+    let hooks = cwd.path().join("hooks");
+    fs::create_dir(&hooks).unwrap();
+    let marker = cwd.path().join("hook-ran");
+    for hook in [
+        "pre-commit",
+        "commit-msg",
+        "post-index-change",
+        "post-commit",
+    ] {
+        let path = hooks.join(hook);
+        fs::write(
+            &path,
+            format!("#!/bin/sh\necho {hook} >> '{}'\n", marker.display()),
+        )
+        .unwrap();
+        fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let config = cwd.path().join("gitconfig");
+    fs::write(
+        &config,
+        format!(
+            "[user]\n\tname = T\n\temail = t@example.com\n[core]\n\thooksPath = {}\n",
+            hooks.display()
+        ),
+    )
+    .unwrap();
+
+    let (output, stdout, stderr) = run(scaffold(cwd.path())
+        .args(["new", "billing"])
+        .env("GIT_CONFIG_GLOBAL", &config));
+
+    assert!(output.status.success(), "stderr: {stderr}");
+    assert!(
+        stdout.contains("git: created a repository with one commit"),
+        "{stdout}"
+    );
+    assert!(
+        !marker.exists(),
+        "hooks ran: {}",
+        fs::read_to_string(&marker).unwrap_or_default()
+    );
 }
 
 #[test]
