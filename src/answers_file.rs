@@ -1,6 +1,7 @@
 //! Reading an answers file: a project's `scaffold.toml`, or a hand-written file with an `[answers]` table.
 
 use std::collections::BTreeMap;
+use std::io::{self, IsTerminal, Read};
 use std::path::Path;
 
 use toml_edit::{DocumentMut, Item, TableLike};
@@ -34,32 +35,75 @@ const ANSWER_KEYS: [&str; 4] = ["name", "module", "database", "git"];
 /// The tables of a manifest. A hand-written answers file needs only `answers`.
 const TABLES: [&str; 5] = ["scaffold", "answers", "variables", "overlay", "files"];
 
+/// The `--answers` value that reads the answers from standard input.
+pub const STDIN_PATH: &str = "-";
+
+/// The size limit of `--answers -`. A manifest is a few KiB; the limit keeps a wrong pipe from filling memory.
+const MAX_STDIN_BYTES: u64 = 1024 * 1024;
+
+fn read_file(path: &Path, invalid: impl Fn(String) -> Error) -> Result<String, Error> {
+    match read_text(path) {
+        Ok(text) => Ok(text),
+        Err(ReadError::NotFound) => Err(Error::InvalidInput(format!(
+            "answers file `{}` not found",
+            path.display()
+        ))),
+        Err(ReadError::NotRegularFile { folder: true }) => {
+            let hint = if path.join(crate::manifest::FILE_NAME).is_file() {
+                "give the scaffold.toml file inside it"
+            } else {
+                "give a file, such as the scaffold.toml of a project"
+            };
+            Err(invalid(format!("it is a folder; {hint}")))
+        }
+        Err(error) => Err(error.into_error(path, "read the answers file", invalid)),
+    }
+}
+
+/// Reads the answers file from standard input, which must not be a terminal: a TOML file is not typed in by hand,
+/// and waiting for it would look like a hang.
+fn read_stdin() -> Result<String, Error> {
+    let stdin = io::stdin();
+    if stdin.is_terminal() {
+        return Err(Error::InvalidInput(
+            "`--answers -` reads the answers file from standard input, which is a terminal; pipe the file in, \
+             such as `scaffold new --answers - < scaffold.toml`"
+                .into(),
+        ));
+    }
+    let mut bytes = Vec::new();
+    stdin
+        .lock()
+        .take(MAX_STDIN_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|source| Error::stream("read the answers file from", "standard input", source))?;
+    if bytes.len() as u64 > MAX_STDIN_BYTES {
+        return Err(Error::InvalidInput(format!(
+            "invalid answers file on standard input: it is longer than {} KiB",
+            MAX_STDIN_BYTES / 1024
+        )));
+    }
+    String::from_utf8(bytes).map_err(|_| {
+        Error::InvalidInput("invalid answers file on standard input: it is not UTF-8 text".into())
+    })
+}
+
 impl AnswersFile {
-    /// Reads `path`, failing when it cannot be used at all and collecting every smaller problem in `problems`.
+    /// Reads `path`, or standard input when `path` is `-`, failing when it cannot be used at all and collecting
+    /// every smaller problem in `problems`.
     pub fn load(path: &Path) -> Result<Self, Error> {
-        let invalid = |reason: String| {
-            Error::InvalidInput(format!(
-                "invalid answers file `{}`: {reason}",
-                path.display()
-            ))
+        let from_stdin = path == Path::new(STDIN_PATH);
+        let name = if from_stdin {
+            "on standard input".to_owned()
+        } else {
+            format!("`{}`", path.display())
         };
-        let text = match read_text(path) {
-            Ok(text) => text,
-            Err(ReadError::NotFound) => {
-                return Err(Error::InvalidInput(format!(
-                    "answers file `{}` not found",
-                    path.display()
-                )));
-            }
-            Err(ReadError::NotRegularFile { folder: true }) => {
-                let hint = if path.join(crate::manifest::FILE_NAME).is_file() {
-                    "give the scaffold.toml file inside it"
-                } else {
-                    "give a file, such as the scaffold.toml of a project"
-                };
-                return Err(invalid(format!("it is a folder; {hint}")));
-            }
-            Err(error) => return Err(error.into_error(path, "read the answers file", invalid)),
+        let invalid =
+            |reason: String| Error::InvalidInput(format!("invalid answers file {name}: {reason}"));
+        let text = if from_stdin {
+            read_stdin()?
+        } else {
+            read_file(path, invalid)?
         };
         let document = text
             .parse::<DocumentMut>()
@@ -69,7 +113,7 @@ impl AnswersFile {
             .and_then(Item::as_table_like)
             .ok_or_else(|| invalid("it has no [answers] table".into()))?;
 
-        let origin = format!("(in answers file `{}`)", path.display());
+        let origin = format!("(in answers file {name})");
         let mut reader = Reader {
             origin: &origin,
             problems: Vec::new(),

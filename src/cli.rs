@@ -77,7 +77,7 @@ pub struct NewArgs {
     #[arg(long, value_name = "NAME", value_parser = Listed(database_names))]
     pub db: Option<String>,
 
-    /// Read answers from a file, such as the scaffold.toml of an existing project.
+    /// Read answers from a file, such as the scaffold.toml of an existing project; `-` reads standard input.
     #[arg(long, value_name = "FILE")]
     pub answers: Option<PathBuf>,
 

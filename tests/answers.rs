@@ -705,3 +705,87 @@ fn inline_answers_table_is_read() {
     let manifest = fs::read_to_string(cwd.path().join("svc/scaffold.toml")).unwrap();
     assert!(manifest.contains("database = \"none\""), "{manifest}");
 }
+
+/// Runs `scaffold new ARGS` in `cwd` with `input` on standard input.
+fn new_with_stdin(cwd: &Path, args: &[&str], input: &[u8]) -> (i32, String, String) {
+    use std::io::Write;
+    let mut child = scaffold(cwd)
+        .arg("new")
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // scaffold may stop reading early, for example at the size limit.
+    let _ = child.stdin.take().unwrap().write_all(input);
+    let output = child.wait_with_output().unwrap();
+    (
+        output.status.code().expect("exit code"),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn answers_file_is_read_from_standard_input() {
+    let first = TempDir::new().unwrap();
+    let (code, _, stderr) = new_in(
+        first.path(),
+        &[
+            "orders",
+            "--module",
+            "example.com/acme/orders",
+            "--db",
+            "none",
+            "--no-git",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    let original = first.path().join("orders");
+
+    let second = TempDir::new().unwrap();
+    let manifest = fs::read(original.join("scaffold.toml")).unwrap();
+    let (code, _, stderr) = new_with_stdin(second.path(), &["--answers", "-"], &manifest);
+
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stderr, "");
+    support::assert_same_files(&original, &second.path().join("orders"));
+}
+
+#[test]
+fn bad_answers_on_standard_input_are_invalid_input() {
+    let cases: [(&[u8], &str); 3] = [
+        (b"[answers\n", "invalid answers file on standard input: "),
+        (
+            b"name = \"x\"\n",
+            "invalid answers file on standard input: it has no [answers] table",
+        ),
+        (
+            b"[answers]\nname = \"\xff\"\n",
+            "invalid answers file on standard input: it is not UTF-8 text",
+        ),
+    ];
+    for (input, message) in cases {
+        let cwd = TempDir::new().unwrap();
+        let (code, stdout, stderr) =
+            new_with_stdin(cwd.path(), &["--answers", "-", "--no-git"], input);
+        assert_eq!(code, 2, "{stderr}");
+        assert_eq!(stdout, "");
+        assert!(stderr.contains(message), "{message}: {stderr}");
+        assert!(
+            tree(cwd.path()).iter().all(|path| path.starts_with(".")),
+            "{:?}",
+            tree(cwd.path())
+        );
+    }
+
+    let cwd = TempDir::new().unwrap();
+    let mut large = b"[answers]\nname = \"svc\"\n".to_vec();
+    large.resize(1024 * 1024 + 2, b'\n');
+    let (code, _, stderr) = new_with_stdin(cwd.path(), &["--answers", "-", "--no-git"], &large);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("it is longer than 1024 KiB"), "{stderr}");
+    assert!(!cwd.path().join("svc").exists());
+}

@@ -240,6 +240,22 @@ fn invalid_environment_fails_before_asking() {
 }
 
 #[test]
+fn answers_from_a_terminal_are_refused() {
+    let cwd = TempDir::new().unwrap();
+    let mut session = spawn(cwd.path(), &["--answers", "-"]);
+    let output = session.exp_eof().unwrap();
+
+    assert_eq!(exit_code(&session), 2, "{output}");
+    assert!(
+        output.contains(
+            "`--answers -` reads the answers file from standard input, which is a terminal"
+        ),
+        "{output}"
+    );
+    assert!(written(cwd.path()).is_empty());
+}
+
+#[test]
 fn non_empty_folder_is_asked_again() {
     let cwd = TempDir::new().unwrap();
     fs::create_dir(cwd.path().join("repo")).unwrap();
