@@ -349,6 +349,10 @@ func TestErrorResponses(t *testing.T) {
 		{name: "id overflow", method: "GET", target: "/v1/users/99999999999999999999", wantStatus: 400, wantDetail: "positive integer"},
 		{name: "limit not a number", method: "GET", target: "/v1/users?limit=ten", wantStatus: 400, wantDetail: "limit"},
 		{name: "limit zero", method: "GET", target: "/v1/users?limit=0", wantStatus: 400, wantDetail: "limit"},
+		{name: "limit with plus sign", method: "GET", target: "/v1/users?limit=%2B3", wantStatus: 400, wantDetail: "without sign"},
+		{name: "limit negative", method: "GET", target: "/v1/users?limit=-3", wantStatus: 400, wantDetail: "without sign"},
+		{name: "limit twice", method: "GET", target: "/v1/users?limit=1&limit=2", wantStatus: 400, wantDetail: "limit query parameter may appear only once"},
+		{name: "cursor twice", method: "GET", target: "/v1/users?cursor=a&cursor=b", wantStatus: 400, wantDetail: "cursor query parameter may appear only once"},
 		{name: "invalid cursor", method: "GET", target: "/v1/users?cursor=!!", wantStatus: 400, wantDetail: "cursor"},
 		{name: "collection method", method: "DELETE", target: "/v1/users", wantStatus: 405, wantDetail: "Allow header", wantAllow: "GET, HEAD, POST"},
 		{name: "item method", method: "POST", target: "/v1/users/1", wantStatus: 405, wantDetail: "Allow header", wantAllow: "DELETE, GET, HEAD, PUT"},
@@ -651,6 +655,8 @@ func TestListUsers(t *testing.T) {
 		{name: "default limit", seed: 3, target: "/v1/users", wantIDs: []int64{1, 2}, wantNext: true},
 		{name: "explicit limit", seed: 3, target: "/v1/users?limit=1", wantIDs: []int64{1}, wantNext: true},
 		{name: "limit capped at max", seed: 5, target: "/v1/users?limit=1000", wantIDs: []int64{1, 2, 3}, wantNext: true},
+		{name: "limit beyond int capped", seed: 5, target: "/v1/users?limit=99999999999999999999", wantIDs: []int64{1, 2, 3}, wantNext: true},
+		{name: "limit with leading zero", seed: 3, target: "/v1/users?limit=02", wantIDs: []int64{1, 2}, wantNext: true},
 		{name: "exactly one page", seed: 3, target: "/v1/users?limit=3", wantIDs: []int64{1, 2, 3}},
 	}
 

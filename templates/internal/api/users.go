@@ -1,9 +1,12 @@
 package api
 
 import (
+	"errors"
 	"log/slog"
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 	"time"
 
 	"{{ module_path }}/internal/service"
@@ -62,6 +65,10 @@ func createUser(logger *slog.Logger, users *service.Users) http.Handler {
 func listUsers(logger *slog.Logger, users *service.Users, defaultLimit, maxLimit int) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		query := r.URL.Query()
+		if err := checkSingle(query, "limit", "cursor"); err != nil {
+			writeError(w, r, logger, err)
+			return
+		}
 		limit, err := parseLimit(query.Get("limit"), defaultLimit, maxLimit)
 		if err != nil {
 			writeError(w, r, logger, err)
@@ -152,15 +159,34 @@ func parseID(r *http.Request) (int64, error) {
 	return id, nil
 }
 
-// parseLimit reads the limit query parameter. An empty value gives
-// defaultLimit, and values above maxLimit are lowered to maxLimit.
+// checkSingle fails when a query parameter in names appears more than once.
+// Which of two values counts would otherwise be the server's choice, and a
+// proxy or cache in front of it may choose the other.
+func checkSingle(query url.Values, names ...string) error {
+	for _, name := range names {
+		if len(query[name]) > 1 {
+			return badRequest("The " + name + " query parameter may appear only once.")
+		}
+	}
+	return nil
+}
+
+// parseLimit reads the limit query parameter, which must be a positive
+// integer in decimal digits, without sign. An empty value gives
+// defaultLimit, and values above maxLimit are lowered to maxLimit, even
+// those too large for an int.
 func parseLimit(raw string, defaultLimit, maxLimit int) (int, error) {
 	if raw == "" {
 		return defaultLimit, nil
 	}
+	digits := strings.TrimLeft(raw, "0123456789") == ""
 	limit, err := strconv.Atoi(raw)
-	if err != nil || limit < 1 {
-		return 0, badRequest("The limit query parameter must be a positive integer, got " + strconv.Quote(raw) + ".")
+	switch {
+	case digits && errors.Is(err, strconv.ErrRange):
+		return maxLimit, nil
+	case !digits || err != nil || limit < 1:
+		return 0, badRequest("The limit query parameter must be a positive integer, without sign, got " +
+			strconv.Quote(raw) + ".")
 	}
 	return min(limit, maxLimit), nil
 }
