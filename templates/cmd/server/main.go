@@ -47,7 +47,10 @@ func main() {
 	err := run(ctx, os.Args, os.Getenv, os.Stdout, os.Stderr)
 	stop()
 	if err != nil {
-		fmt.Fprintln(os.Stderr, "error:", err)
+		// run logs the errors that occur once its logger exists.
+		if !errors.As(err, new(loggedError)) {
+			fmt.Fprintln(os.Stderr, "error:", err)
+		}
 		var usage usageError
 		if errors.As(err, &usage) {
 			os.Exit(2)
@@ -62,12 +65,18 @@ type usageError string
 
 func (e usageError) Error() string { return string(e) }
 
+// loggedError is an error that run has already logged through its logger,
+// so that main does not print it again.
+type loggedError struct{ error }
+
+func (e loggedError) Unwrap() error { return e.error }
+
 // run starts the service and blocks until ctx is cancelled, then shuts down
 // gracefully and returns nil. Logs go to stderr.
 {%- if database != "none" %} The migrate subcommand
 // prints its results to stdout.
 {%- endif %}
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) (err error) {
 	// Help comes before the settings are loaded, so that it works whatever
 	// the environment contains, and after any command, as in "migrate -h".
 	if len(args) > 1 && slices.ContainsFunc(args[1:], isHelp) {
@@ -93,6 +102,21 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	stopBuffering := context.AfterFunc(ctx, func() { _ = logOutput.Close() })
 	defer stopBuffering()
 	logger := newLogger(logOutput, cfg)
+	// From here on, the error that ends the process is a log line in
+	// LOG_FORMAT like every other, so that a log pipeline that parses JSON
+	// also gets the reason. Errors before this point, such as an invalid
+	// setting, are printed as plain text, because the log settings may be
+	// what is wrong.
+	defer func() {
+		if err != nil {
+{%- if database == "none" %}
+			logger.Error("server failed", slog.String("error", err.Error()))
+{%- else %}
+			logger.Error(failureMessage(args), slog.String("error", err.Error()))
+{%- endif %}
+			err = loggedError{err}
+		}
+	}()
 {%- if database != "none" %}
 
 	db, err := repository.Open(ctx, cfg.DatabaseURL, repository.PoolConfig{
@@ -190,6 +214,17 @@ Settings come from environment variables; .env.example lists them.
 `
 {%- endif %}
 
+{% if database != "none" -%}
+// failureMessage returns the message of the log line for an error that
+// ends the command in args.
+func failureMessage(args []string) string {
+	if len(args) > 1 && args[1] == "migrate" {
+		return "migrate failed"
+	}
+	return "server failed"
+}
+
+{% endif -%}
 // isHelp reports whether arg requests the usage text.
 func isHelp(arg string) bool {
 	return arg == "-h" || arg == "-help" || arg == "--help" || arg == "help"

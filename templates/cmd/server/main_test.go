@@ -139,6 +139,53 @@ func TestSharedPingForgetsCancelledCaller(t *testing.T) {
 }
 
 {% endif -%}
+// TestRunLogsFailure checks that an error after the logger exists, here a
+// port that is taken, ends run with one JSON log line that gives the reason,
+// and that main will not print it a second time.
+func TestRunLogsFailure(t *testing.T) {
+	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("listen: %v", err)
+	}
+	defer func() { _ = taken.Close() }()
+	env := map[string]string{
+		"HOST":       "127.0.0.1",
+		"PORT":       strconv.Itoa(taken.Addr().(*net.TCPAddr).Port),
+		"LOG_FORMAT": "json",
+	}
+{%- if database != "none" %}
+	env["DATABASE_URL"] = testdb.URL(t)
+{%- endif %}
+	getenv := getenvFrom(env)
+	var logs bytes.Buffer
+
+	err = run(context.Background(), []string{"server"}, getenv, io.Discard, &logs)
+
+	if !errors.As(err, new(loggedError)) {
+		t.Fatalf("run error = %v, want a loggedError", err)
+	}
+	var failures int
+	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		var entry struct {
+			Level string `json:"level"`
+			Msg   string `json:"msg"`
+			Error string `json:"error"`
+		}
+		if err := json.Unmarshal([]byte(line), &entry); err != nil {
+			t.Fatalf("log line is not JSON: %s", line)
+		}
+		if entry.Level == "ERROR" && entry.Msg == "server failed" {
+			failures++
+			if !strings.Contains(entry.Error, "listen on 127.0.0.1:") {
+				t.Errorf("error attribute = %q, want the listen error", entry.Error)
+			}
+		}
+	}
+	if failures != 1 {
+		t.Errorf("%d server failed lines, want 1; logs:\n%s", failures, logs.String())
+	}
+}
+
 func TestRunServesAndStops(t *testing.T) {
 	port := freePort(t)
 	getenv := getenvFrom(map[string]string{
