@@ -14,7 +14,10 @@ use crate::output::shell_quote;
 /// Outcome of the git step.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum GitOutcome {
+    /// One commit on `main`, the branch that the generated CI workflow runs on.
     Committed,
+    /// One commit on the branch that the user's `init.defaultBranch` names, which is not `main`.
+    CommittedOnBranch(String),
     /// `git init` ran, but no commit was made because no author identity is configured.
     InitializedWithoutIdentity,
     /// The target is inside the work tree rooted at this path, so no nested repository was created.
@@ -35,7 +38,11 @@ impl GitOutcome {
     /// Returns the outcome as one line for the summary.
     pub fn describe(&self) -> String {
         match self {
-            Self::Committed => "git: created a repository with one commit".into(),
+            Self::Committed => format!("git: created a repository with one commit on {DEFAULT_BRANCH}"),
+            Self::CommittedOnBranch(branch) => format!(
+                "git: created a repository with one commit on {branch}, your init.defaultBranch; \
+                 .github/workflows/ci.yml runs on pushes to {DEFAULT_BRANCH}, so change its branches if {branch} stays"
+            ),
             Self::InitializedWithoutIdentity => "git: created a repository without a commit, because user.name and \
                  user.email are not set; run `git config --global user.name ...` and `user.email ...`, then commit"
                 .into(),
@@ -61,6 +68,12 @@ impl GitOutcome {
 /// Points git at a hooks folder that cannot contain any hook.
 const NO_HOOKS: &str = "core.hooksPath=/dev/null";
 
+/// Turns off the file system monitor, a program from the user's config that git would run like a hook.
+const NO_FSMONITOR: &str = "core.fsmonitor=false";
+
+/// The branch that the generated CI workflow runs on.
+const DEFAULT_BRANCH: &str = "main";
+
 /// Initialises a repository in `project` and commits `paths`, the generated files.
 pub fn init_and_commit(project: &Path, paths: &[&str], interrupted: &AtomicBool) -> GitOutcome {
     match git(project, &["rev-parse", "--show-toplevel"]) {
@@ -79,7 +92,19 @@ pub fn init_and_commit(project: &Path, paths: &[&str], interrupted: &AtomicBool)
     if project.join(".git").symlink_metadata().is_ok() {
         return GitOutcome::GitEntryExists;
     }
-    if let Err(outcome) = run(project, &["init", "--quiet"], interrupted) {
+    // The generated CI workflow runs on pushes to main. Without init.defaultBranch, git would name the branch
+    // master; a configured name is the user's choice and is kept.
+    let configured = git(project, &["config", "--get", "init.defaultBranch"])
+        .ok()
+        .filter(|output| output.status.success())
+        .map(|output| String::from_utf8_lossy(&output.stdout).trim().to_owned())
+        .filter(|branch| !branch.is_empty() && branch != DEFAULT_BRANCH);
+    let default_branch = format!("init.defaultBranch={DEFAULT_BRANCH}");
+    let mut init = vec!["init", "--quiet"];
+    if configured.is_none() {
+        init.splice(0..0, ["-c", default_branch.as_str()]);
+    }
+    if let Err(outcome) = run(project, &init, interrupted) {
         return outcome;
     }
     // useConfigOnly stops git from inventing an identity from the host name.
@@ -95,14 +120,16 @@ pub fn init_and_commit(project: &Path, paths: &[&str], interrupted: &AtomicBool)
 
     // No hook runs while the generated files are added and committed: neither those of a configured
     // core.hooksPath, such as a company-wide pre-commit setup, nor post-index-change and post-commit, which
-    // --no-verify does not skip. A hook could change the generated files, fail the commit or act on a repository
+    // --no-verify does not skip, nor a core.fsmonitor program. A hook could change the generated files, fail the commit or act on a repository
     // that the user has not seen yet. Later commits run the hooks as usual.
-    let mut add = vec!["-c", NO_HOOKS, "add", "--"];
+    let mut add = vec!["-c", NO_HOOKS, "-c", NO_FSMONITOR, "add", "--"];
     add.extend_from_slice(paths);
     let message = format!("Initial commit from scaffold {}", env!("CARGO_PKG_VERSION"));
     let commit = [
         "-c",
         NO_HOOKS,
+        "-c",
+        NO_FSMONITOR,
         "-c",
         "user.useConfigOnly=true",
         "commit",
@@ -115,7 +142,10 @@ pub fn init_and_commit(project: &Path, paths: &[&str], interrupted: &AtomicBool)
             return outcome;
         }
     }
-    GitOutcome::Committed
+    match configured {
+        Some(branch) => GitOutcome::CommittedOnBranch(branch),
+        None => GitOutcome::Committed,
+    }
 }
 
 /// Reports whether two paths name the same folder, comparing canonical forms when both resolve.
