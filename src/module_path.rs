@@ -34,8 +34,8 @@ static DEPENDENCIES: std::sync::LazyLock<Vec<&'static str>> = std::sync::LazyLoc
 /// - the path of one of its dependencies, because the go command would then see two modules with one path;
 /// - a path with a `vendor` element, because the go command reads an import path through `vendor` as a vendored
 ///   package and rejects it;
-/// - a path whose first element is `cmd`, because the project's `api` package would then have the import path of
-///   the Go distribution's `cmd/api`, and the import is ambiguous.
+/// - the path `cmd`, because the project's `api` package would then have the import path of the Go distribution's
+///   `cmd/api`, and the import is ambiguous. Longer paths under `cmd`, such as `cmd/tool`, build.
 pub fn check_project_path(path: &ModulePath) -> Result<(), String> {
     if DEPENDENCIES.contains(&path.as_str()) {
         return Err(
@@ -50,10 +50,10 @@ pub fn check_project_path(path: &ModulePath) -> Result<(), String> {
                 .into(),
         );
     }
-    if path.as_str().split('/').next() == Some("cmd") {
+    if path.as_str() == "cmd" {
         return Err(
-            "it starts with `cmd`, like the Go distribution's own commands, so the project's `cmd/api` import \
-             would be ambiguous"
+            "the project's `api` package would get the import path `cmd/api`, which the Go distribution's own \
+             api command has, so the import would be ambiguous"
                 .into(),
         );
     }
@@ -267,7 +267,6 @@ mod tests {
             "example.com/vendor",
             "example.com/a/vendor/b",
             "cmd",
-            "cmd/tool",
         ] {
             let parsed = ModulePath::parse(path).unwrap();
             assert!(check_project_path(&parsed).is_err(), "{path}");
@@ -275,6 +274,8 @@ mod tests {
         for path in [
             "example.com/vendors",
             "example.com/cmd",
+            "cmd/tool",
+            "cmd/api",
             "net",
             "internal/x",
         ] {
