@@ -5,7 +5,8 @@ use std::path::PathBuf;
 
 /// Exit code for invalid input or usage; clap uses the same code for flags it cannot parse.
 pub const EXIT_INVALID_INPUT: u8 = 2;
-/// Exit code when the target exists or files conflict (`EX_CANTCREAT` from sysexits.h).
+/// Exit code when the target exists, files conflict or the target cannot be created (`EX_CANTCREAT` from
+/// sysexits.h).
 pub const EXIT_CONFLICT: u8 = 73;
 /// Exit code after Ctrl-C, following the shell convention of 128 + SIGINT.
 pub const EXIT_INTERRUPTED: u8 = 130;
@@ -23,6 +24,13 @@ pub enum Error {
 
     #[error("`{}` already exists and is not a folder; nothing was written", path.display())]
     TargetNotFolder { path: PathBuf },
+
+    #[error("cannot create the project in `{}`, because `{}` is not writable for you ({reason}); nothing was written\nchoose a folder you can write to, or ask for write access to this one", target.display(), folder.display())]
+    TargetNotWritable {
+        target: PathBuf,
+        folder: PathBuf,
+        reason: &'static str,
+    },
 
     #[error("cannot write into `{}` even with `--force`, because these paths have the wrong type; nothing was written\n{}", path.display(), list_entries(entries))]
     TypeConflicts { path: PathBuf, entries: Vec<String> },
@@ -95,6 +103,7 @@ impl Error {
             Self::InvalidInput(_) => EXIT_INVALID_INPUT,
             Self::TargetNotEmpty { .. }
             | Self::TargetNotFolder { .. }
+            | Self::TargetNotWritable { .. }
             | Self::TypeConflicts { .. } => EXIT_CONFLICT,
             Self::Interrupted
             | Self::Cancelled

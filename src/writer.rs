@@ -13,6 +13,9 @@ use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
+use nix::errno::Errno;
+use nix::unistd::{AccessFlags, access};
+
 use crate::error::Error;
 use crate::interrupt;
 use crate::plan::Plan;
@@ -30,6 +33,7 @@ pub enum TargetState {
 pub fn check(plan: &Plan, target: &Path, force: bool) -> Result<TargetState, Error> {
     check_path_lengths(plan, target)?;
     let state = inspect(target)?;
+    check_writable(target, &state)?;
     if let TargetState::NotEmpty(entries) = &state {
         if !force {
             return Err(Error::TargetNotEmpty {
@@ -46,6 +50,35 @@ pub fn check(plan: &Plan, target: &Path, force: bool) -> Result<TargetState, Err
         }
     }
     Ok(state)
+}
+
+/// Fails when the folder that the staging folder would be created in, the target itself or the nearest existing
+/// folder above a missing one, is read-only for this user. Checking here makes `--dry-run` fail as the real run
+/// would, with a message that says what to do. Other errors are left to the real run, which reports them.
+fn check_writable(target: &Path, state: &TargetState) -> Result<(), Error> {
+    let folder = match state {
+        TargetState::Missing => {
+            let parent = match target.parent() {
+                Some(parent) if !parent.as_os_str().is_empty() => parent,
+                _ => Path::new("."),
+            };
+            match parent.ancestors().find(|ancestor| ancestor.is_dir()) {
+                Some(folder) => folder,
+                None => return Ok(()),
+            }
+        }
+        TargetState::Empty | TargetState::NotEmpty(_) => target,
+    };
+    match access(folder, AccessFlags::W_OK | AccessFlags::X_OK) {
+        Err(errno @ (Errno::EACCES | Errno::EROFS | Errno::EPERM)) => {
+            Err(Error::TargetNotWritable {
+                target: target.to_owned(),
+                folder: folder.to_owned(),
+                reason: errno.desc(),
+            })
+        }
+        _ => Ok(()),
+    }
 }
 
 /// Linux's PATH_MAX: the longest path, in bytes with the final NUL, that a system call accepts.
