@@ -83,9 +83,17 @@ fn read_stdin() -> Result<String, Error> {
             MAX_STDIN_BYTES / 1024
         )));
     }
-    String::from_utf8(bytes).map_err(|_| {
+    let text = String::from_utf8(bytes).map_err(|_| {
         Error::InvalidInput("invalid answers file on standard input: it is not UTF-8 text".into())
-    })
+    })?;
+    if text.trim().is_empty() {
+        return Err(Error::InvalidInput(
+            "invalid answers file on standard input: it is empty; pipe a file in, such as \
+             `scaffold new --answers - < scaffold.toml`"
+                .into(),
+        ));
+    }
+    Ok(text)
 }
 
 impl AnswersFile {

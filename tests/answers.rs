@@ -756,7 +756,12 @@ fn answers_file_is_read_from_standard_input() {
 
 #[test]
 fn bad_answers_on_standard_input_are_invalid_input() {
-    let cases: [(&[u8], &str); 3] = [
+    let cases: [(&[u8], &str); 5] = [
+        (b"", "invalid answers file on standard input: it is empty"),
+        (
+            b" \n\n",
+            "invalid answers file on standard input: it is empty",
+        ),
         (b"[answers\n", "invalid answers file on standard input: "),
         (
             b"name = \"x\"\n",

@@ -3,16 +3,16 @@
 mod support;
 
 use std::fs;
-use std::os::unix::fs::PermissionsExt;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::sync::atomic::AtomicBool;
 use std::time::{Duration, Instant};
 
 use scaffold::error::Error;
 use scaffold::plan::Plan;
 use scaffold::spec::{Answers, ProjectSpec};
-use support::{run, scaffold, tree};
+use support::{isolate_config, isolate_git, run, scaffold, tree};
 use tempfile::TempDir;
 
 fn new_in(cwd: &Path, args: &[&str]) -> (i32, String, String) {
@@ -264,7 +264,10 @@ fn module_paths_that_cannot_build_are_rejected() {
 
     let (code, _, stderr) = new_in(cwd.path(), &["tool", "--module", "cmd", "--no-git"]);
     assert_eq!(code, 2, "stderr: {stderr}");
-    assert!(stderr.contains("it starts with `cmd`"), "{stderr}");
+    assert!(
+        stderr.contains("would get the import path `cmd/api`"),
+        "{stderr}"
+    );
     assert!(entries(cwd.path()).is_empty());
 }
 
@@ -518,6 +521,54 @@ fn interrupted_write_leaves_nothing() {
     );
 }
 
+/// Runs `scaffold ARGS` in `cwd` as a user without write access to folders made read-only: the user `nobody` when
+/// the tests run as root, whom permissions do not stop, and otherwise the current user.
+fn scaffold_unprivileged(cwd: &Path, args: &[&str]) -> (i32, String, String) {
+    let binary = env!("CARGO_BIN_EXE_scaffold");
+    let mut command = if fs::metadata(cwd).unwrap().uid() == 0 {
+        let mut runuser = Command::new("runuser");
+        runuser.args(["-u", "nobody", "--", binary]);
+        runuser
+    } else {
+        Command::new(binary)
+    };
+    command.args(args).current_dir(cwd).stdin(Stdio::null());
+    isolate_git(&mut command, cwd);
+    isolate_config(&mut command, cwd);
+    let (output, stdout, stderr) = run(&mut command);
+    (output.status.code().expect("exit code"), stdout, stderr)
+}
+
+#[test]
+fn read_only_folder_is_reported_before_writing() {
+    let cwd = TempDir::new().unwrap();
+    fs::set_permissions(cwd.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    let read_only = cwd.path().join("ro");
+    fs::create_dir(&read_only).unwrap();
+    fs::set_permissions(&read_only, fs::Permissions::from_mode(0o555)).unwrap();
+
+    for args in [
+        &["new", "ro/svc", "--dry-run"][..],
+        &["new", "ro/a/b/svc", "--no-git"],
+        &["new", "ro", "--force", "--no-git"],
+    ] {
+        let (code, stdout, stderr) = scaffold_unprivileged(cwd.path(), args);
+        assert_eq!(code, 73, "{args:?}: {stderr}");
+        assert_eq!(stdout, "", "{args:?}");
+        assert!(
+            stderr.contains(&format!(
+                "because `{}` is not writable for you",
+                read_only.display()
+            )),
+            "{args:?}: {stderr}"
+        );
+        assert!(
+            fs::read_dir(&read_only).unwrap().next().is_none(),
+            "{args:?}"
+        );
+    }
+}
+
 #[test]
 fn git_commits_generated_files() {
     let cwd = TempDir::new().unwrap();
@@ -526,9 +577,15 @@ fn git_commits_generated_files() {
 
     assert_eq!(code, 0, "stderr: {stderr}");
     assert!(
-        stdout.contains("git: created a repository with one commit"),
+        stdout.contains("git: created a repository with one commit on main\n"),
         "{stdout}"
     );
+    let branch = Command::new("git")
+        .args(["branch", "--show-current"])
+        .current_dir(cwd.path().join("billing"))
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&branch.stdout), "main\n");
     let log = Command::new("git")
         .args(["log", "--oneline"])
         .current_dir(cwd.path().join("billing"))
@@ -590,6 +647,36 @@ fn failed_commit_is_quoted_to_paste() {
 }
 
 #[test]
+fn configured_default_branch_is_kept() {
+    let cwd = TempDir::new().unwrap();
+    let config = cwd.path().join("gitconfig");
+    fs::write(
+        &config,
+        "[user]\n\tname = T\n\temail = t@example.com\n[init]\n\tdefaultBranch = trunk\n",
+    )
+    .unwrap();
+
+    let (output, stdout, stderr) = run(scaffold(cwd.path())
+        .args(["new", "billing"])
+        .env("GIT_CONFIG_GLOBAL", &config));
+
+    assert!(output.status.success(), "stderr: {stderr}");
+    assert!(
+        stdout.contains(
+            "git: created a repository with one commit on trunk, your init.defaultBranch; \
+             .github/workflows/ci.yml runs on pushes to main"
+        ),
+        "{stdout}"
+    );
+    let branch = Command::new("git")
+        .args(["branch", "--show-current"])
+        .current_dir(cwd.path().join("billing"))
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&branch.stdout), "trunk\n");
+}
+
+#[test]
 fn initial_commit_runs_no_hooks() {
     let cwd = TempDir::new().unwrap();
     let hooks = cwd.path().join("hooks");
@@ -600,6 +687,7 @@ fn initial_commit_runs_no_hooks() {
         "commit-msg",
         "post-index-change",
         "post-commit",
+        "fsmonitor",
     ] {
         let path = hooks.join(hook);
         fs::write(
@@ -613,8 +701,9 @@ fn initial_commit_runs_no_hooks() {
     fs::write(
         &config,
         format!(
-            "[user]\n\tname = T\n\temail = t@example.com\n[core]\n\thooksPath = {}\n",
-            hooks.display()
+            "[user]\n\tname = T\n\temail = t@example.com\n[core]\n\thooksPath = {}\n\tfsmonitor = {}\n",
+            hooks.display(),
+            hooks.join("fsmonitor").display()
         ),
     )
     .unwrap();
