@@ -14,6 +14,8 @@ use crate::user_config::check_value_type;
 /// Answers read from a manifest or answers file, as text, with the version of scaffold that wrote them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AnswersFile {
+    /// How messages name the file: "answers file `PATH`", or "the answers on standard input".
+    pub label: String,
     pub written_by: Option<String>,
     /// Pairs of (key, value as text), in file order.
     pub values: Vec<(String, String)>,
@@ -121,7 +123,12 @@ impl AnswersFile {
             .and_then(Item::as_table_like)
             .ok_or_else(|| invalid("it has no [answers] table".into()))?;
 
-        let origin = format!("(in answers file {name})");
+        let label = if from_stdin {
+            "the answers on standard input".to_owned()
+        } else {
+            format!("answers file {name}")
+        };
+        let origin = format!("(in {label})");
         let mut reader = Reader {
             origin: &origin,
             problems: Vec::new(),
@@ -150,6 +157,7 @@ impl AnswersFile {
             .and_then(|tool| tool.get("version"))
             .and_then(Item::as_str);
         Ok(Self {
+            label,
             written_by: written_by.map(str::to_owned),
             values,
             variables,

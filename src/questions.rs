@@ -156,11 +156,13 @@ impl AnswerSources<'_> {
         if let Some(text) = (self.env)(question.env).filter(|text| !text.is_empty()) {
             return Some((text, Source::Environment, question.env.to_owned()));
         }
-        if let Some(text) = self.answers_file.and_then(|file| file.get(question.key)) {
+        if let Some(file) = self.answers_file
+            && let Some(text) = file.get(question.key)
+        {
             return Some((
                 text.to_owned(),
                 Source::AnswersFile,
-                format!("`{}` in the answers file", question.key),
+                format!("`{}` in {}", question.key, file.label),
             ));
         }
         let user = match question.key {

@@ -296,8 +296,44 @@ fn invalid_answers_file_is_rejected() {
     let (code, _, stderr) = new_in(cwd.path(), &["--answers", answers.to_str().unwrap()], &[]);
 
     assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains("unknown database `oracle`; choose one of sqlite, postgres, mysql, none (from `database` in the answers file)"), "{stderr}");
+    let source = format!("(from `database` in answers file `{}`)", answers.display());
+    assert!(
+        stderr.contains(&format!(
+            "unknown database `oracle`; choose one of sqlite, postgres, mysql, none {source}"
+        )),
+        "{stderr}"
+    );
     assert!(!cwd.path().join("billing").exists());
+
+    let (code, _, stderr) = new_with_stdin(
+        cwd.path(),
+        &["--answers", "-"],
+        &fs::read(&answers).unwrap(),
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("(from `database` in the answers on standard input)"),
+        "{stderr}"
+    );
+
+    fs::write(
+        &answers,
+        "[answers]\nname = \"billing\"\ndatabase = \"none\"\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = new_in(
+        cwd.path(),
+        &["--answers", answers.to_str().unwrap(), "--no-git", "-v"],
+        &[],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "database = none (from answers file `{}`)",
+            answers.display()
+        )),
+        "{stderr}"
+    );
 
     fs::write(&answers, "name = \"billing\"\n").unwrap();
     let (code, _, stderr) = new_in(cwd.path(), &["--answers", answers.to_str().unwrap()], &[]);

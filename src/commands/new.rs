@@ -205,7 +205,8 @@ fn gather(
         Some(Err(Error::InvalidInput(problem))) if !problems.is_empty() => problems.push(problem),
         Some(Err(error)) => return Err(error),
         Some(Ok(spec)) if problems.is_empty() => {
-            report_sources(&resolution, &spec, user, &context.output);
+            let file_label = sources.answers_file.map(|file| file.label.as_str());
+            report_sources(&resolution, &spec, user, file_label, &context.output);
             return Ok((spec, resolution));
         }
         _ => {}
@@ -276,6 +277,7 @@ fn report_sources(
     resolution: &Resolution,
     spec: &ProjectSpec,
     user: &UserDefaults,
+    answers_file: Option<&str>,
     output: &Output,
 ) {
     for question in ALL {
@@ -285,7 +287,7 @@ fn report_sources(
                     Source::Flag if question.key == NAME.key => "argument",
                     Source::Flag => "flag",
                     Source::Environment => "environment",
-                    Source::AnswersFile => "answers file",
+                    Source::AnswersFile => answers_file.unwrap_or("answers file"),
                     Source::UserConfig => "user config",
                     Source::Default => "default",
                     Source::Prompt => "prompt",
