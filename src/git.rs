@@ -120,8 +120,8 @@ pub fn init_and_commit(project: &Path, paths: &[&str], interrupted: &AtomicBool)
 
     // No hook runs while the generated files are added and committed: neither those of a configured
     // core.hooksPath, such as a company-wide pre-commit setup, nor post-index-change and post-commit, which
-    // --no-verify does not skip, nor a core.fsmonitor program. A hook could change the generated files, fail the commit or act on a repository
-    // that the user has not seen yet. Later commits run the hooks as usual.
+    // --no-verify does not skip, nor a core.fsmonitor program. A hook could change the generated files, fail the
+    // commit or act on a repository that the user has not seen yet. Later commits run the hooks as usual.
     let mut add = vec!["-c", NO_HOOKS, "-c", NO_FSMONITOR, "add", "--"];
     add.extend_from_slice(paths);
     let message = format!("Initial commit from scaffold {}", env!("CARGO_PKG_VERSION"));
