@@ -591,12 +591,7 @@ fn git_commits_generated_files() {
         stdout.contains("git: created a repository with one commit on main\n"),
         "{stdout}"
     );
-    let branch = Command::new("git")
-        .args(["branch", "--show-current"])
-        .current_dir(cwd.path().join("billing"))
-        .output()
-        .unwrap();
-    assert_eq!(String::from_utf8_lossy(&branch.stdout), "main\n");
+    assert_eq!(current_branch(&cwd.path().join("billing")), "main");
     let log = Command::new("git")
         .args(["log", "--oneline"])
         .current_dir(cwd.path().join("billing"))
@@ -635,19 +630,36 @@ fn git_without_identity_skips_commit() {
     assert!(cwd.path().join("billing/.git").is_dir());
 }
 
+/// Runs `scaffold new billing` in `cwd` with a global git config of an identity plus `extra`.
+fn new_with_git_config(cwd: &Path, extra: &str) -> (std::process::Output, String, String) {
+    let config = cwd.join("gitconfig");
+    fs::write(
+        &config,
+        format!("[user]\n\tname = T\n\temail = t@example.com\n{extra}"),
+    )
+    .unwrap();
+    run(scaffold(cwd)
+        .args(["new", "billing"])
+        .env("GIT_CONFIG_GLOBAL", &config))
+}
+
+fn current_branch(repository: &Path) -> String {
+    let output = Command::new("git")
+        .args(["branch", "--show-current"])
+        .current_dir(repository)
+        .output()
+        .unwrap();
+    String::from_utf8_lossy(&output.stdout).trim().to_owned()
+}
+
 #[test]
 fn failed_commit_is_quoted_to_paste() {
     let cwd = TempDir::new().unwrap();
-    let config = cwd.path().join("signing-gitconfig");
-    fs::write(
-        &config,
-        "[user]\n\tname = T\n\temail = t@example.com\n[commit]\n\tgpgsign = true\n[gpg]\n\tprogram = false\n",
-    )
-    .unwrap();
 
-    let (output, stdout, stderr) = run(scaffold(cwd.path())
-        .args(["new", "billing"])
-        .env("GIT_CONFIG_GLOBAL", &config));
+    let (output, stdout, stderr) = new_with_git_config(
+        cwd.path(),
+        "[commit]\n\tgpgsign = true\n[gpg]\n\tprogram = false\n",
+    );
 
     assert!(output.status.success(), "stderr: {stderr}");
     let message = format!(
@@ -660,16 +672,9 @@ fn failed_commit_is_quoted_to_paste() {
 #[test]
 fn configured_default_branch_is_kept() {
     let cwd = TempDir::new().unwrap();
-    let config = cwd.path().join("gitconfig");
-    fs::write(
-        &config,
-        "[user]\n\tname = T\n\temail = t@example.com\n[init]\n\tdefaultBranch = trunk\n",
-    )
-    .unwrap();
 
-    let (output, stdout, stderr) = run(scaffold(cwd.path())
-        .args(["new", "billing"])
-        .env("GIT_CONFIG_GLOBAL", &config));
+    let (output, stdout, stderr) =
+        new_with_git_config(cwd.path(), "[init]\n\tdefaultBranch = trunk\n");
 
     assert!(output.status.success(), "stderr: {stderr}");
     assert!(
@@ -679,12 +684,7 @@ fn configured_default_branch_is_kept() {
         ),
         "{stdout}"
     );
-    let branch = Command::new("git")
-        .args(["branch", "--show-current"])
-        .current_dir(cwd.path().join("billing"))
-        .output()
-        .unwrap();
-    assert_eq!(String::from_utf8_lossy(&branch.stdout), "trunk\n");
+    assert_eq!(current_branch(&cwd.path().join("billing")), "trunk");
 }
 
 #[test]
@@ -708,20 +708,15 @@ fn initial_commit_runs_no_hooks() {
         .unwrap();
         fs::set_permissions(&path, fs::Permissions::from_mode(0o755)).unwrap();
     }
-    let config = cwd.path().join("gitconfig");
-    fs::write(
-        &config,
-        format!(
-            "[user]\n\tname = T\n\temail = t@example.com\n[core]\n\thooksPath = {}\n\tfsmonitor = {}\n",
+
+    let (output, stdout, stderr) = new_with_git_config(
+        cwd.path(),
+        &format!(
+            "[core]\n\thooksPath = {}\n\tfsmonitor = {}\n",
             hooks.display(),
             hooks.join("fsmonitor").display()
         ),
-    )
-    .unwrap();
-
-    let (output, stdout, stderr) = run(scaffold(cwd.path())
-        .args(["new", "billing"])
-        .env("GIT_CONFIG_GLOBAL", &config));
+    );
 
     assert!(output.status.success(), "stderr: {stderr}");
     assert!(
