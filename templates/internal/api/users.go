@@ -64,7 +64,14 @@ func createUser(logger *slog.Logger, users *service.Users) http.Handler {
 
 func listUsers(logger *slog.Logger, users *service.Users, defaultLimit, maxLimit int) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		query := r.URL.Query()
+		// r.URL.Query drops the pairs it cannot decode, such as limit=%zz or
+		// a pair after a semicolon, so an invalid limit would silently
+		// become the default.
+		query, err := url.ParseQuery(r.URL.RawQuery)
+		if err != nil {
+			writeError(w, r, logger, badRequest("The query string is invalid: "+err.Error()+"."))
+			return
+		}
 		if err := checkSingle(query, "limit", "cursor"); err != nil {
 			writeError(w, r, logger, err)
 			return
@@ -172,21 +179,25 @@ func checkSingle(query url.Values, names ...string) error {
 }
 
 // parseLimit reads the limit query parameter, which must be a positive
-// integer in decimal digits, without sign. An empty value gives
-// defaultLimit, and values above maxLimit are lowered to maxLimit, even
-// those too large for an int.
+// integer in decimal digits, without sign or leading zeros, as the user ID in
+// the path. An empty value gives defaultLimit, and values above maxLimit are
+// lowered to maxLimit, even those too large for an int.
 func parseLimit(raw string, defaultLimit, maxLimit int) (int, error) {
 	if raw == "" {
 		return defaultLimit, nil
 	}
-	digits := strings.TrimLeft(raw, "0123456789") == ""
+	canonical := raw[0] != '0' && strings.TrimLeft(raw, "0123456789") == ""
 	limit, err := strconv.Atoi(raw)
 	switch {
-	case digits && errors.Is(err, strconv.ErrRange):
+	case canonical && errors.Is(err, strconv.ErrRange):
 		return maxLimit, nil
-	case !digits || err != nil || limit < 1:
-		return 0, badRequest("The limit query parameter must be a positive integer, without sign, got " +
-			strconv.Quote(raw) + ".")
+	case !canonical || err != nil:
+		detail := "The limit query parameter must be a positive integer, without sign or leading zeros, got " +
+			strconv.Quote(raw) + "."
+		if strings.HasPrefix(raw, " ") {
+			detail += " A + in a query string stands for a space; send a plain number."
+		}
+		return 0, badRequest(detail)
 	}
 	return min(limit, maxLimit), nil
 }
