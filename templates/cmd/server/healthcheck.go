@@ -19,11 +19,7 @@ const healthcheckTimeout = 3 * time.Second
 // runHealthcheck sends GET /healthz to the server that cfg describes, on the
 // same machine, and returns nil when the status is 200. The runtime image has
 // no shell or curl, so its HEALTHCHECK runs this subcommand.
-func runHealthcheck(ctx context.Context, cfg config.Config, args []string) error {
-	if len(args) != 0 {
-		return usageError("usage: server healthcheck (takes no arguments)")
-	}
-
+func runHealthcheck(ctx context.Context, cfg config.Config) error {
 	ctx, cancel := context.WithTimeout(ctx, healthcheckTimeout)
 	defer cancel()
 	target := healthcheckURL(cfg.Host, cfg.Port)

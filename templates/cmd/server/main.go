@@ -30,6 +30,10 @@ import (
 	"sync/atomic"
 	"syscall"
 	"time"
+{%- if database != "none" %}
+
+	"golang.org/x/sync/singleflight"
+{%- endif %}
 
 	"{{ module_path }}/internal/api"
 	"{{ module_path }}/internal/config"
@@ -83,15 +87,16 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		_, err := io.WriteString(stdout, usageText)
 		return err
 	}
+	// A mistyped command is a usage error even when a setting is invalid too.
+	if err := checkArgs(args); err != nil {
+		return err
+	}
 	cfg, err := config.Load(getenv)
 	if err != nil {
 		return err
 	}
 	if len(args) > 1 && args[1] == "healthcheck" {
-		return runHealthcheck(ctx, cfg, args[2:])
-	}
-	if err := checkArgs(args); err != nil {
-		return err
+		return runHealthcheck(ctx, cfg)
 	}
 	logOutput := logging.NewWriter(stderr, cfg.LogFlushInterval)
 	// Deferred first, so that it runs last: it writes the lines that the
@@ -179,7 +184,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	listener, err := net.Listen("tcp", cfg.Addr())
 	if err != nil {
-		return fmt.Errorf("listen on %s: %w", cfg.Addr(), err)
+		// The error names the address already: "listen tcp ADDR: ...".
+		return err
 	}
 	logger.Info("server started", slog.String("addr", listener.Addr().String()),
 		slog.Bool("access_log", cfg.AccessLog))
@@ -231,21 +237,30 @@ func isHelp(arg string) bool {
 }
 
 {% if database == "none" -%}
-// checkArgs accepts no arguments, because the service keeps users in memory
-// and has no migrate command. run handles healthcheck before calling it.
+// checkArgs accepts no arguments or "healthcheck", because the service keeps
+// users in memory and has no migrate command.
 func checkArgs(args []string) error {
-	if len(args) > 1 {
+	switch {
+	case len(args) <= 1:
+		return nil
+	case args[1] != "healthcheck":
 		return usageError(fmt.Sprintf("unknown command %q: run the server without arguments, or with healthcheck; see server -h", args[1]))
+	case len(args) != 2:
+		return usageError("usage: server healthcheck (takes no arguments)")
 	}
 	return nil
 }
 {%- else -%}
-// checkArgs accepts no arguments or "migrate up|down|status". It runs before
-// the database is opened, so a mistyped command never starts the server.
-// run handles healthcheck before calling it.
+// checkArgs accepts no arguments, "healthcheck" or "migrate up|down|status".
+// It runs before the settings are loaded and the database is opened, so a
+// mistyped command never starts the server.
 func checkArgs(args []string) error {
 	switch {
 	case len(args) <= 1:
+		return nil
+	case args[1] == "healthcheck" && len(args) != 2:
+		return usageError("usage: server healthcheck (takes no arguments)")
+	case args[1] == "healthcheck":
 		return nil
 	case args[1] != "migrate":
 		return usageError(fmt.Sprintf("unknown command %q: use migrate up|down|status or healthcheck, "+
@@ -305,27 +320,44 @@ func readinessCheck(ready *atomic.Bool, db *sql.DB) api.ReadinessCheck {
 	}
 }
 
-// sharedPing wraps ping so that at most one call runs at a time, and every
-// call within interval after it returns its result. A result is not kept
-// when the caller's context was cancelled, because that is no fact about the
-// database.
+// sharedPing wraps ping so that concurrent calls share one ping, and every
+// call within interval after a ping ends gets its result. The shared ping has
+// the deadline of the call that started it but not its cancellation: a
+// caller that gives up returns at once with its context's error, and the
+// ping goes on for the others.
 func sharedPing(ping func(context.Context) error, interval time.Duration) func(context.Context) error {
 	var (
+		group   singleflight.Group
 		mu      sync.Mutex
 		checked time.Time
 		last    error
 	)
 	return func(ctx context.Context) error {
 		mu.Lock()
-		defer mu.Unlock()
-		if !checked.IsZero() && time.Since(checked) < interval {
-			return last
+		fresh, result := !checked.IsZero() && time.Since(checked) < interval, last
+		mu.Unlock()
+		if fresh {
+			return result
 		}
-		err := ping(ctx)
-		if !errors.Is(ctx.Err(), context.Canceled) {
+		done := group.DoChan("ping", func() (any, error) {
+			pingCtx := context.WithoutCancel(ctx)
+			if deadline, ok := ctx.Deadline(); ok {
+				var cancel context.CancelFunc
+				pingCtx, cancel = context.WithDeadline(pingCtx, deadline)
+				defer cancel()
+			}
+			err := ping(pingCtx)
+			mu.Lock()
 			checked, last = time.Now(), err
+			mu.Unlock()
+			return nil, err
+		})
+		select {
+		case r := <-done:
+			return r.Err
+		case <-ctx.Done():
+			return ctx.Err()
 		}
-		return err
 	}
 }
 {%- endif %}

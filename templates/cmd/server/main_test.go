@@ -116,25 +116,69 @@ func TestSharedPing(t *testing.T) {
 	}
 }
 
-func TestSharedPingForgetsCancelledCaller(t *testing.T) {
+// TestSharedPingOutlivesCaller checks that a caller that gives up returns at
+// once without cancelling the ping that others wait on, and that the ping's
+// result is then kept.
+func TestSharedPingOutlivesCaller(t *testing.T) {
 	errDown := errors.New("database down")
-	results := []error{context.Canceled, errDown}
-	ping := sharedPing(func(context.Context) error {
-		err := results[0]
-		results = results[1:]
-		return err
+	started, release := make(chan struct{}), make(chan struct{})
+	var calls atomic.Int32
+	ping := sharedPing(func(ctx context.Context) error {
+		calls.Add(1)
+		close(started)
+		select {
+		case <-release:
+			return errDown
+		case <-ctx.Done():
+			return ctx.Err()
+		}
 	}, time.Hour)
 
-	cancelled, cancel := context.WithCancel(context.Background())
+	first, cancel := context.WithCancel(context.Background())
+	firstErr := make(chan error, 1)
+	go func() { firstErr <- ping(first) }()
+	<-started
+	secondErr := make(chan error, 1)
+	go func() { secondErr <- ping(context.Background()) }()
+
 	cancel()
-	if err := ping(cancelled); !errors.Is(err, context.Canceled) {
-		t.Fatalf("ping with a cancelled context = %v, want context.Canceled", err)
+	if err := <-firstErr; !errors.Is(err, context.Canceled) {
+		t.Errorf("cancelled caller got %v, want context.Canceled", err)
 	}
-	if err := ping(context.Background()); !errors.Is(err, errDown) {
-		t.Errorf("next ping = %v, want a fresh result, %v", err, errDown)
+	close(release)
+	if err := <-secondErr; !errors.Is(err, errDown) {
+		t.Errorf("waiting caller got %v, want the ping's result, %v", err, errDown)
 	}
 	if err := ping(context.Background()); !errors.Is(err, errDown) {
 		t.Errorf("ping within the interval = %v, want the kept result, %v", err, errDown)
+	}
+	if got := calls.Load(); got != 1 {
+		t.Errorf("pinged %d times, want 1", got)
+	}
+}
+
+// TestSharedPingKeepsDeadline checks that the shared ping ends at the
+// deadline of the call that started it.
+func TestSharedPingKeepsDeadline(t *testing.T) {
+	ended := make(chan error, 1)
+	ping := sharedPing(func(ctx context.Context) error {
+		<-ctx.Done()
+		ended <- ctx.Err()
+		return ctx.Err()
+	}, time.Hour)
+
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Millisecond)
+	defer cancel()
+	if err := ping(ctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("ping = %v, want context.DeadlineExceeded", err)
+	}
+	select {
+	case err := <-ended:
+		if !errors.Is(err, context.DeadlineExceeded) {
+			t.Errorf("the shared ping ended with %v, want context.DeadlineExceeded", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("the shared ping did not end at the caller's deadline")
 	}
 }
 
@@ -176,7 +220,7 @@ func TestRunLogsFailure(t *testing.T) {
 		}
 		if entry.Level == "ERROR" && entry.Msg == "server failed" {
 			failures++
-			if !strings.Contains(entry.Error, "listen on 127.0.0.1:") {
+			if !strings.HasPrefix(entry.Error, "listen tcp 127.0.0.1:") {
 				t.Errorf("error attribute = %q, want the listen error", entry.Error)
 			}
 		}
@@ -395,11 +439,28 @@ func TestHealthcheckListenHosts(t *testing.T) {
 
 {% if database == "none" -%}
 func TestRunRejectsArguments(t *testing.T) {
-	err := run(context.Background(), []string{"server", "migrate", "up"}, getenvFrom(nil), io.Discard, io.Discard)
+	tests := []struct {
+		name string
+		args []string
+		// want is a substring of the error.
+		want string
+	}{
+		{name: "migrate", args: []string{"server", "migrate", "up"}, want: `unknown command "migrate"`},
+		{name: "healthcheck with argument", args: []string{"server", "healthcheck", "now"}, want: "usage: server healthcheck"},
+	}
 
-	var usage usageError
-	if !errors.As(err, &usage) || !strings.Contains(err.Error(), `"migrate"`) {
-		t.Errorf("run with migrate up returned %v, want a usage error naming the argument", err)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// The invalid PORT is never reported: the arguments are checked first.
+			getenv := getenvFrom(map[string]string{"PORT": "http"})
+
+			err := run(context.Background(), tt.args, getenv, io.Discard, io.Discard)
+
+			var usage usageError
+			if !errors.As(err, &usage) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("run %q error = %v, want a usage error containing %q", tt.args, err, tt.want)
+			}
+		})
 	}
 }
 {%- else -%}
@@ -413,12 +474,14 @@ func TestRunRejectsArguments(t *testing.T) {
 		{name: "unknown command", args: []string{"server", "serve"}, want: `unknown command "serve"`},
 		{name: "migrate without command", args: []string{"server", "migrate"}, want: "usage: server migrate"},
 		{name: "unknown migrate command", args: []string{"server", "migrate", "sideways"}, want: `unknown migrate command "sideways"`},
+		{name: "healthcheck with argument", args: []string{"server", "healthcheck", "now"}, want: "usage: server healthcheck"},
 	}
 
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			// The database URL is never opened: the arguments are checked first.
-			getenv := getenvFrom(map[string]string{"DATABASE_URL": "unused"})
+			// The invalid PORT is never reported and the database URL never
+			// opened: the arguments are checked first.
+			getenv := getenvFrom(map[string]string{"PORT": "http", "DATABASE_URL": "unused"})
 
 			err := run(context.Background(), tt.args, getenv, io.Discard, io.Discard)
 
