@@ -33,7 +33,7 @@ pub enum TargetState {
 pub fn check(plan: &Plan, target: &Path, force: bool) -> Result<TargetState, Error> {
     check_path_lengths(plan, target)?;
     let state = inspect(target)?;
-    check_writable(target, &state)?;
+    check_writable(plan, target, &state)?;
     if let TargetState::NotEmpty(entries) = &state {
         if !force {
             return Err(Error::TargetNotEmpty {
@@ -52,33 +52,50 @@ pub fn check(plan: &Plan, target: &Path, force: bool) -> Result<TargetState, Err
     Ok(state)
 }
 
-/// Fails when the folder that the staging folder would be created in, the target itself or the nearest existing
-/// folder above a missing one, is read-only for this user. Checking here makes `--dry-run` fail as the real run
-/// would, with a message that says what to do. Other errors are left to the real run, which reports them.
-fn check_writable(target: &Path, state: &TargetState) -> Result<(), Error> {
-    let folder = match state {
+/// Fails when a folder that the run must write in is read-only for this user: the nearest existing folder above a
+/// missing target, or an existing target itself. With `--force` the files also move into the target's existing
+/// subfolders, so each of those that receives a file must be writable too. Checking here makes `--dry-run` fail as
+/// the real run would, with a message that says what to do. Other errors are left to the real run, which reports
+/// them.
+fn check_writable(plan: &Plan, target: &Path, state: &TargetState) -> Result<(), Error> {
+    let mut folders = BTreeSet::new();
+    match state {
         TargetState::Missing => {
             let parent = match target.parent() {
                 Some(parent) if !parent.as_os_str().is_empty() => parent,
                 _ => Path::new("."),
             };
-            match parent.ancestors().find(|ancestor| ancestor.is_dir()) {
-                Some(folder) => folder,
-                None => return Ok(()),
+            folders.extend(
+                parent
+                    .ancestors()
+                    .find(|ancestor| ancestor.is_dir())
+                    .map(Path::to_owned),
+            );
+        }
+        TargetState::Empty => {
+            folders.insert(target.to_owned());
+        }
+        TargetState::NotEmpty(_) => {
+            folders.insert(target.to_owned());
+            for file in &plan.files {
+                let path = target.join(&file.path);
+                let nearest = path.ancestors().skip(1).find(|ancestor| ancestor.is_dir());
+                folders.extend(nearest.map(Path::to_owned));
             }
         }
-        TargetState::Empty | TargetState::NotEmpty(_) => target,
-    };
-    match access(folder, AccessFlags::W_OK | AccessFlags::X_OK) {
-        Err(errno @ (Errno::EACCES | Errno::EROFS | Errno::EPERM)) => {
-            Err(Error::TargetNotWritable {
-                target: target.to_owned(),
-                folder: folder.to_owned(),
-                reason: errno.desc(),
-            })
-        }
-        _ => Ok(()),
     }
+    for folder in folders {
+        if let Err(errno @ (Errno::EACCES | Errno::EROFS | Errno::EPERM)) =
+            access(&folder, AccessFlags::W_OK | AccessFlags::X_OK)
+        {
+            return Err(Error::TargetNotWritable {
+                target: target.to_owned(),
+                folder,
+                reason: errno.desc(),
+            });
+        }
+    }
+    Ok(())
 }
 
 /// Linux's PATH_MAX: the longest path, in bytes with the final NUL, that a system call accepts.

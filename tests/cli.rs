@@ -578,6 +578,27 @@ fn read_only_folder_is_reported_before_writing() {
             "{args:?}"
         );
     }
+
+    // With --force, files also move into the existing subfolders of the target.
+    let forced = cwd.path().join("forced");
+    fs::create_dir_all(forced.join("cmd")).unwrap();
+    fs::set_permissions(&forced, fs::Permissions::from_mode(0o777)).unwrap();
+    fs::set_permissions(forced.join("cmd"), fs::Permissions::from_mode(0o555)).unwrap();
+    for args in [
+        &["new", "forced", "--force", "--dry-run"][..],
+        &["new", "forced", "--force", "--no-git"],
+    ] {
+        let (code, _, stderr) = scaffold_unprivileged(cwd.path(), args);
+        assert_eq!(code, 73, "{args:?}: {stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "because `{}` is not writable for you",
+                forced.join("cmd").display()
+            )),
+            "{args:?}: {stderr}"
+        );
+        assert_eq!(entries(&forced), ["cmd/"], "{args:?}");
+    }
 }
 
 #[test]
