@@ -181,6 +181,7 @@ package repository
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -210,7 +211,8 @@ const connectionPragmas = "_pragma=busy_timeout(5000)" +
 
 // dataSourceName turns DATABASE_URL, a file path such as data/{{ app_name }}.db
 // or a "file:" URI, into a modernc.org/sqlite data source name. It creates the
-// folder of the file if it is missing.
+// folder of the file if it is missing, but not the folders above it, so that a
+// mistyped path fails instead of creating a tree somewhere else.
 func dataSourceName(databaseURL string) (string, error) {
 	path, query, _ := strings.Cut(databaseURL, "?")
 	path = strings.TrimPrefix(path, "file:")
@@ -222,8 +224,8 @@ func dataSourceName(databaseURL string) (string, error) {
 			"cannot share; use a file path such as data/{{ app_name }}.db", databaseURL)
 	}
 	dir := filepath.Dir(path)
-	if err := os.MkdirAll(dir, 0o750); err != nil {
-		return "", fmt.Errorf("create database folder %s: %w", dir, err)
+	if err := os.Mkdir(dir, 0o750); err != nil && !errors.Is(err, fs.ErrExist) {
+		return "", fmt.Errorf("create the database folder (the folder above it must exist): %w", err)
 	}
 
 	separator := "?"

@@ -92,6 +92,9 @@ func TestDataSourceNameRejectsInvalidURL(t *testing.T) {
 package repository
 
 import (
+	"errors"
+	"io/fs"
+	"os"
 	"strings"
 	"testing"
 )
@@ -106,7 +109,7 @@ func TestDataSourceNameRejectsInMemory(t *testing.T) {
 }
 
 func TestDataSourceNameAddsPragmas(t *testing.T) {
-	path := t.TempDir() + "/nested/app.db"
+	path := t.TempDir() + "/data/app.db"
 
 	dsn, err := dataSourceName(path)
 
@@ -115,6 +118,22 @@ func TestDataSourceNameAddsPragmas(t *testing.T) {
 	}
 	if want := path + "?" + connectionPragmas; dsn != want {
 		t.Errorf("dataSourceName = %q, want %q", dsn, want)
+	}
+	if _, err := dataSourceName(path); err != nil {
+		t.Errorf("dataSourceName with the folder in place: %v", err)
+	}
+}
+
+func TestDataSourceNameCreatesOnlyTheFileFolder(t *testing.T) {
+	root := t.TempDir()
+
+	_, err := dataSourceName(root + "/missing/data/app.db")
+
+	if err == nil || !strings.Contains(err.Error(), "the folder above it must exist") {
+		t.Errorf("dataSourceName error = %v, want one saying the folder above must exist", err)
+	}
+	if _, err := os.Stat(root + "/missing"); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("dataSourceName created %s/missing: %v", root, err)
 	}
 }
 {%- endif %}
