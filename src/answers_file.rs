@@ -14,7 +14,7 @@ use crate::user_config::check_value_type;
 /// Answers read from a manifest or answers file, as text, with the version of scaffold that wrote them.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct AnswersFile {
-    /// How messages name the file: "answers file `PATH`", or "the answers on standard input".
+    /// The name of the file in messages: "answers file `PATH`", or "the answers on standard input".
     pub label: String,
     pub written_by: Option<String>,
     /// Pairs of (key, value as text), in file order.

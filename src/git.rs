@@ -92,8 +92,8 @@ pub fn init_and_commit(project: &Path, paths: &[&str], interrupted: &AtomicBool)
     if project.join(".git").symlink_metadata().is_ok() {
         return GitOutcome::GitEntryExists;
     }
-    // The generated CI workflow runs on pushes to main. Without init.defaultBranch, git would name the branch
-    // master; a configured name is the user's choice and is kept.
+    // The generated CI workflow runs on pushes to main, and without init.defaultBranch git would name the branch
+    // master. A configured name is the user's choice and is kept.
     let configured = git(project, &["config", "--get", "init.defaultBranch"])
         .ok()
         .filter(|output| output.status.success())

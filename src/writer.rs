@@ -55,7 +55,7 @@ pub fn check(plan: &Plan, target: &Path, force: bool) -> Result<TargetState, Err
 /// Fails when a folder that the run must write in is read-only for this user: the nearest existing folder above a
 /// missing target, or an existing target itself. With `--force` the files also move into the target's existing
 /// subfolders, so each of those that receives a file must be writable too. Checking here makes `--dry-run` fail as
-/// the real run would, with a message that says what to do. Other errors are left to the real run, which reports
+/// the real run would, with a message that names the next step. Other errors are left to the real run, which reports
 /// them.
 fn check_writable(plan: &Plan, target: &Path, state: &TargetState) -> Result<(), Error> {
     let mut folders = BTreeSet::new();

@@ -791,7 +791,7 @@ fn answers_file_is_read_from_standard_input() {
 }
 
 #[test]
-fn bad_answers_on_standard_input_are_invalid_input() {
+fn answers_from_stdin_reject_bad_input() {
     let cases: [(&[u8], &str); 5] = [
         (b"", "invalid answers file on standard input: it is empty"),
         (

@@ -367,7 +367,7 @@ fn unwritable_parent_exits_73() {
     }
 
     if locked {
-        // The check before writing sees the lock: EACCES from the permission bits, EPERM from the immutable
+        // The check before writing detects the lock: EACCES from the permission bits, EPERM from the immutable
         // attribute.
         assert_eq!(code, 73, "stderr: {stderr}");
         assert!(

@@ -187,14 +187,14 @@ func TestSharedPingKeepsDeadline(t *testing.T) {
 // port that is taken, ends run with one JSON log line that gives the reason,
 // and that main will not print it a second time.
 func TestRunLogsFailure(t *testing.T) {
-	taken, err := net.Listen("tcp", "127.0.0.1:0")
+	occupied, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatalf("listen: %v", err)
 	}
-	defer func() { _ = taken.Close() }()
+	defer func() { _ = occupied.Close() }()
 	env := map[string]string{
 		"HOST":       "127.0.0.1",
-		"PORT":       strconv.Itoa(taken.Addr().(*net.TCPAddr).Port),
+		"PORT":       strconv.Itoa(occupied.Addr().(*net.TCPAddr).Port),
 		"LOG_FORMAT": "json",
 	}
 {%- if database != "none" %}
