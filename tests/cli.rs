@@ -533,15 +533,20 @@ fn interrupted_write_leaves_nothing() {
 }
 
 /// Runs `scaffold ARGS` in `cwd` as a user without write access to folders made read-only: the user `nobody` when
-/// the tests run as root, whom permissions do not stop, and otherwise the current user.
+/// the tests run as root, whom permissions do not stop, and otherwise the current user. `nobody` runs a copy of the
+/// binary in `cwd`, because the build folder may sit below a folder that only root can enter.
 fn scaffold_unprivileged(cwd: &Path, args: &[&str]) -> (i32, String, String) {
-    let binary = env!("CARGO_BIN_EXE_scaffold");
     let mut command = if fs::metadata(cwd).unwrap().uid() == 0 {
+        let binary = cwd.join(".bin/scaffold");
+        if !binary.exists() {
+            fs::create_dir_all(binary.parent().unwrap()).unwrap();
+            fs::copy(env!("CARGO_BIN_EXE_scaffold"), &binary).unwrap();
+        }
         let mut runuser = Command::new("runuser");
-        runuser.args(["-u", "nobody", "--", binary]);
+        runuser.args(["-u", "nobody", "--"]).arg(binary);
         runuser
     } else {
-        Command::new(binary)
+        Command::new(env!("CARGO_BIN_EXE_scaffold"))
     };
     command.args(args).current_dir(cwd).stdin(Stdio::null());
     isolate_git(&mut command, cwd);
