@@ -1,14 +1,14 @@
 //! Reading an answers file: a project's `scaffold.toml`, or a hand-written file with an `[answers]` table.
 
 use std::collections::BTreeMap;
-use std::io::{self, IsTerminal, Read};
+use std::io::{self, IsTerminal};
 use std::path::Path;
 
 use toml_edit::{DocumentMut, Item, TableLike};
 
 use crate::context::{is_built_in_variable, is_variable_name};
 use crate::error::Error;
-use crate::input_file::{ReadError, read_text};
+use crate::input_file::{ReadError, read_limited, read_text, toml_error};
 use crate::user_config::check_value_type;
 
 /// Answers read from a manifest or answers file, as text, with the version of scaffold that wrote them.
@@ -40,9 +40,6 @@ const TABLES: [&str; 5] = ["scaffold", "answers", "variables", "overlay", "files
 /// The `--answers` value that reads the answers from standard input.
 pub const STDIN_PATH: &str = "-";
 
-/// The size limit of `--answers -`. A manifest is a few KiB; the limit keeps a wrong pipe from filling memory.
-const MAX_STDIN_BYTES: u64 = 1024 * 1024;
-
 fn read_file(path: &Path, invalid: impl Fn(String) -> Error) -> Result<String, Error> {
     match read_text(path) {
         Ok(text) => Ok(text),
@@ -73,20 +70,11 @@ fn read_stdin() -> Result<String, Error> {
                 .into(),
         ));
     }
-    let mut bytes = Vec::new();
-    stdin
-        .lock()
-        .take(MAX_STDIN_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(|source| Error::stream("read the answers file from", "standard input", source))?;
-    if bytes.len() as u64 > MAX_STDIN_BYTES {
-        return Err(Error::InvalidInput(format!(
-            "invalid answers file on standard input: it is longer than {} KiB",
-            MAX_STDIN_BYTES / 1024
-        )));
-    }
-    let text = String::from_utf8(bytes).map_err(|_| {
-        Error::InvalidInput("invalid answers file on standard input: it is not UTF-8 text".into())
+    let text = read_limited(stdin.lock()).map_err(|error| match error.reason() {
+        Ok(reason) => {
+            Error::InvalidInput(format!("invalid answers file on standard input: {reason}"))
+        }
+        Err(source) => Error::stream("read the answers file from", "standard input", source),
     })?;
     if text.trim().is_empty() {
         return Err(Error::InvalidInput(
@@ -117,7 +105,7 @@ impl AnswersFile {
         };
         let document = text
             .parse::<DocumentMut>()
-            .map_err(|error| invalid(error.to_string().trim().to_owned()))?;
+            .map_err(|error| invalid(toml_error(&error)))?;
         let answers = document
             .get("answers")
             .and_then(Item::as_table_like)

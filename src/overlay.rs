@@ -14,7 +14,7 @@ use std::path::{Component, Path, PathBuf};
 use toml_edit::{DocumentMut, Item};
 
 use crate::error::Error;
-use crate::input_file::read_text;
+use crate::input_file::{read_text, toml_error};
 use crate::jinja;
 use crate::manifest::sha256_hex;
 use crate::templates;
@@ -95,10 +95,7 @@ impl Overlay {
             format!("cannot read {MANIFEST_NAME}: {reason}")
         })?;
         let document: DocumentMut = text.parse().map_err(|error: toml_edit::TomlError| {
-            format!(
-                "{MANIFEST_NAME} is not valid TOML: {}",
-                error.to_string().trim()
-            )
+            format!("{MANIFEST_NAME} is not valid TOML: {}", toml_error(&error))
         })?;
         for (key, _) in document.iter() {
             if !MANIFEST_KEYS.contains(&key) {

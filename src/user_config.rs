@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use toml_edit::{DocumentMut, Item, value};
 
 use crate::error::Error;
-use crate::input_file::{ReadError, read_text};
+use crate::input_file::{ReadError, read_text, toml_error};
 use crate::module_path::{ModulePath, check_project_path};
 use crate::spec::Database;
 
@@ -147,7 +147,7 @@ impl UserConfig {
         };
         let document = text
             .parse::<DocumentMut>()
-            .map_err(|error| invalid(error.to_string().trim().to_owned()))?;
+            .map_err(|error| invalid(toml_error(&error)))?;
         Ok(Self {
             path: path.to_owned(),
             document,

@@ -342,6 +342,37 @@ fn invalid_answers_file_is_rejected() {
 }
 
 #[test]
+fn oversized_answers_file_is_rejected() {
+    let cwd = TempDir::new().unwrap();
+    let answers = cwd.path().join("answers.toml");
+    let mut large = b"[answers]\nname = \"svc\"\n".to_vec();
+    large.resize(1024 * 1024 + 1, b'\n');
+    fs::write(&answers, &large).unwrap();
+
+    let (code, stdout, stderr) = new_in(cwd.path(), &["--answers", answers.to_str().unwrap()], &[]);
+
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(stdout, "");
+    assert!(stderr.contains("it is longer than 1024 KiB"), "{stderr}");
+    assert!(!cwd.path().join("svc").exists());
+}
+
+#[test]
+fn long_line_in_toml_error_is_shortened() {
+    let cwd = TempDir::new().unwrap();
+    let answers = cwd.path().join("answers.toml");
+    let line = format!("name = \"{}\n", "y".repeat(100_000));
+    fs::write(&answers, format!("[answers]\n{line}")).unwrap();
+
+    let (code, _, stderr) = new_in(cwd.path(), &["--answers", answers.to_str().unwrap()], &[]);
+
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("TOML parse error at line 2"), "{stderr}");
+    assert!(stderr.contains("yyy…"), "{stderr}");
+    assert!(stderr.len() < 1024, "{} bytes: {stderr}", stderr.len());
+}
+
+#[test]
 fn user_config_sets_defaults() {
     let cwd = TempDir::new().unwrap();
     for (key, value) in [

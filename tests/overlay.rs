@@ -578,6 +578,34 @@ fn export_rejects_unknown_paths_and_list_shows_all() {
 }
 
 #[test]
+fn export_keeps_an_unreadable_manifest() {
+    let cwd = TempDir::new().unwrap();
+    let team = export(cwd.path(), &["Makefile"]);
+    let manifest = team.join("scaffold-templates.toml");
+    fs::write(&manifest, b"\xff\xfe[exported]\n").unwrap();
+
+    let (code, _, stderr) = scaffold_in(
+        cwd.path(),
+        &[
+            "templates",
+            "export",
+            "Dockerfile",
+            "--to",
+            "team",
+            "--force",
+        ],
+    );
+
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("scaffold-templates.toml`: it is not UTF-8 text"),
+        "{stderr}"
+    );
+    assert_eq!(fs::read(&manifest).unwrap(), b"\xff\xfe[exported]\n");
+    assert!(!team.join("Dockerfile").exists());
+}
+
+#[test]
 fn quiet_export_prints_nothing() {
     let cwd = TempDir::new().unwrap();
 

@@ -10,6 +10,7 @@ use toml_edit::{DocumentMut, Item, Table, value};
 use crate::cli::TemplatesCommand;
 use crate::context::{Context, VARIABLES};
 use crate::error::Error;
+use crate::input_file::{ReadError, read_text, toml_error};
 use crate::manifest::sha256_hex;
 use crate::output::counted;
 use crate::overlay::MANIFEST_NAME;
@@ -138,15 +139,17 @@ fn choose(paths: &[String]) -> Result<Vec<&'static BuiltIn>, Error> {
 /// and each source's hash, merged into an existing manifest in `to` so earlier exports keep their entries.
 fn export_plan(chosen: &[&'static BuiltIn], to: &Path) -> Result<Plan, Error> {
     let manifest_path = to.join(MANIFEST_NAME);
-    let mut document = match std::fs::read_to_string(&manifest_path) {
-        Ok(text) => text.parse::<DocumentMut>().map_err(|error| {
-            Error::InvalidInput(format!(
-                "invalid `{}`: {}",
-                manifest_path.display(),
-                error.to_string().trim()
-            ))
-        })?,
-        Err(_) => new_overlay_manifest(),
+    let invalid = |reason: String| {
+        Error::InvalidInput(format!("invalid `{}`: {reason}", manifest_path.display()))
+    };
+    // Only a missing manifest starts a new one: any other read error must not replace the entries of earlier
+    // exports.
+    let mut document = match read_text(&manifest_path) {
+        Ok(text) => text
+            .parse::<DocumentMut>()
+            .map_err(|error| invalid(toml_error(&error)))?,
+        Err(ReadError::NotFound) => new_overlay_manifest(),
+        Err(error) => return Err(error.into_error(&manifest_path, "read", invalid)),
     };
     document["scaffold"]["version"] = value(env!("CARGO_PKG_VERSION"));
     if !document.contains_table("exported") {
