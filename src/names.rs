@@ -13,6 +13,11 @@ use crate::module_path::ModulePath;
 /// The generated MySQL tests add `_test` and then `_t` and 16 hex digits to it, 55 characters at most.
 const MAX_DATABASE_NAME: usize = 32;
 
+/// Maximum length of the app name: 63 characters, the limit of a DNS label, because Compose makes the service name a
+/// host name on the project's network. It also keeps `data/APP.db` and the other file names far below the 255 bytes
+/// that Linux and macOS allow for a file name.
+const MAX_APP_NAME: usize = 63;
+
 /// Names derived from one project's folder and module path.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ProjectNames {
@@ -54,8 +59,12 @@ impl ProjectNames {
 /// Returns the lowercase ASCII kebab-case name of the binary for `folder`, or `None` when nothing usable remains.
 /// Letters outside ASCII are transliterated first ("Über" gives "uber"), so that no letter silently disappears.
 pub fn app_name(folder: &str) -> Option<String> {
-    let kebab = ascii_only(&deunicode::deunicode(folder).to_kebab_case());
-    let name = kebab.trim_matches('-');
+    let mut kebab = ascii_only(&deunicode::deunicode(folder).to_kebab_case());
+    let start = kebab.len() - kebab.trim_start_matches('-').len();
+    kebab.drain(..start);
+    // The name is ASCII, so any byte index is a character boundary.
+    kebab.truncate(MAX_APP_NAME);
+    let name = kebab.trim_end_matches('-');
     (!name.is_empty()).then(|| name.to_owned())
 }
 
@@ -106,6 +115,16 @@ mod tests {
         let names = derive(&"billing-".repeat(12));
         assert!(names.database.len() <= 32, "{}", names.database);
         assert!(!names.database.ends_with('_'));
+    }
+
+    #[test]
+    fn app_name_fits_a_dns_label() {
+        let names = derive(&format!("-{}", "a-".repeat(200)));
+        assert_eq!(names.app.len(), 63, "{}", names.app);
+        assert!(names.app.starts_with("a-a"), "{}", names.app);
+        assert!(!names.app.ends_with('-'), "{}", names.app);
+
+        assert_eq!(derive(&"a".repeat(255)).app, "a".repeat(63));
     }
 
     #[test]
