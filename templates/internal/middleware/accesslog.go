@@ -24,7 +24,7 @@ func AccessLog(logger *slog.Logger) func(http.Handler) http.Handler {
 			// http.ErrAbortHandler, as Recover does after a late panic, is
 			// logged too.
 			defer func() {
-				logAccess(logger.Handler(), r, loggedStatus(tw, r), tw.bytes, start)
+				logAccess(logger.Handler(), r, loggedStatus(tw, r), sentBytes(tw, r), start)
 			}()
 
 			next.ServeHTTP(tw, r)
@@ -75,6 +75,16 @@ func loggedStatus(tw *trackingWriter, req *http.Request) int {
 	default:
 		return http.StatusOK
 	}
+}
+
+// sentBytes returns the size of the response body written to tw. net/http
+// drops the body of a response to HEAD, although Write reports it as
+// written, so the size is zero for HEAD.
+func sentBytes(tw *trackingWriter, req *http.Request) int64 {
+	if req.Method == http.MethodHead {
+		return 0
+	}
+	return tw.bytes
 }
 
 // accessLevel returns the level of an access log line: debug for successful

@@ -2,6 +2,7 @@ package middleware_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"log/slog"
 	"net/http"
@@ -193,6 +194,40 @@ func TestAccessLog(t *testing.T) {
 				t.Errorf("log line contains the body or query: %s", buf.String())
 			}
 		})
+	}
+}
+
+func TestAccessLogHeadSendsNoBody(t *testing.T) {
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&buf, nil))
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /items", func(w http.ResponseWriter, _ *http.Request) {
+		_, _ = w.Write([]byte(`{"items":[]}`))
+	})
+	srv := httptest.NewServer(middleware.AccessLog(logger)(mux))
+	t.Cleanup(srv.Close)
+
+	req, err := http.NewRequestWithContext(context.Background(), http.MethodHead, srv.URL+"/items", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := srv.Client().Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = resp.Body.Close()
+	// Close waits for the handler, and so for the log line.
+	srv.Close()
+
+	entry := accessLine(t, &buf)
+	if entry["method"] != "HEAD" {
+		t.Errorf("log method = %v, want HEAD", entry["method"])
+	}
+	if entry["status"] != float64(http.StatusOK) {
+		t.Errorf("log status = %v, want 200", entry["status"])
+	}
+	if entry["bytes"] != float64(0) {
+		t.Errorf("log bytes = %v, want 0", entry["bytes"])
 	}
 }
 
