@@ -174,10 +174,10 @@ fn render_overlay_file(
     let contents = match std::str::from_utf8(&file.contents) {
         Err(_) => file.contents.clone(),
         Ok(source) => {
-            let line_ending = if source.contains("\r\n") {
-                "\r\n"
-            } else {
-                "\n"
+            // The source's last line ending decides, so that a file with mixed endings keeps its final one.
+            let line_ending = match source.rfind('\n') {
+                Some(end) if source[..end].ends_with('\r') => "\r\n",
+                _ => "\n",
             };
             match jinja::render(&file.path, source, context) {
                 Ok(text) => with_one_final_newline(text, line_ending).into_bytes(),

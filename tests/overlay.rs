@@ -225,6 +225,8 @@ fn overlay_keeps_executable_bit_and_line_endings() {
     )
     .unwrap();
     fs::write(team.join("one.cmd"), "echo\r\n").unwrap();
+    fs::write(team.join("mixed.txt"), "a\r\nb\nc\n\n").unwrap();
+    fs::write(team.join("open.cmd"), "a\r\nb").unwrap();
 
     let (code, _, stderr) = new_with_team(cwd.path(), &[]);
 
@@ -247,6 +249,12 @@ fn overlay_keeps_executable_bit_and_line_endings() {
         b"@echo off\r\necho svc\r\n"
     );
     assert_eq!(fs::read(project.join("one.cmd")).unwrap(), b"echo\r\n");
+    assert_eq!(
+        fs::read(project.join("mixed.txt")).unwrap(),
+        b"a\r\nb\nc\n",
+        "the last line ending decides"
+    );
+    assert_eq!(fs::read(project.join("open.cmd")).unwrap(), b"a\r\nb\r\n");
 }
 
 #[test]
@@ -325,6 +333,29 @@ fn excluded_built_in_is_not_generated() {
     assert_eq!(code, 0, "{stderr}");
     assert!(!cwd.path().join("svc/docker-compose.yml").exists());
     assert!(cwd.path().join("svc/Dockerfile").exists());
+    assert!(
+        stderr.contains("warning: the overlay excludes `docker-compose.yml`, but `.dockerignore`, `.env.example`, \
+             `README.md` still name or use it"),
+        "{stderr}"
+    );
+
+    fs::write(
+        team.join("scaffold-templates.toml"),
+        "exclude = [\"Dockerfile\"]\n",
+    )
+    .unwrap();
+    fs::remove_dir_all(cwd.path().join("svc")).unwrap();
+    let (code, _, stderr) = new_with_team(cwd.path(), &[]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains("`.github/workflows/ci.yml`"),
+        "the CI step `docker build` is not listed: {stderr}"
+    );
+
+    fs::remove_dir_all(cwd.path().join("svc")).unwrap();
+    let (code, _, stderr) = new_with_team(cwd.path(), &["-q"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(stderr, "");
 }
 
 #[test]

@@ -10,6 +10,7 @@ use crate::context::{is_built_in_variable, is_variable_name};
 use crate::error::Error;
 use crate::output::{Output, printable};
 use crate::overlay::{self, Overlay};
+use crate::plan::Plan;
 use crate::user_config::UserDefaults;
 
 use super::new::RunContext;
@@ -92,6 +93,63 @@ pub(super) fn warn_about_unused_variables(
         }
     };
     eprintln!("warning: {message}; check the spelling");
+}
+
+/// Commands in the built-in files that use a built-in file without naming it.
+const IMPLICIT_USES: [(&str, &str); 2] = [
+    ("Dockerfile", "docker build"),
+    ("docker-compose.yml", "docker compose"),
+];
+
+/// Warns about generated files that still use a built-in file the overlay excludes, such as the CI step that builds
+/// the excluded `Dockerfile`. Those files would fail or mislead until the team overrides or edits them. A file counts
+/// when it contains the excluded file's name or a command in `IMPLICIT_USES` that reads it, so a mention in prose
+/// counts too. The manifest, which records the exclusion, does not.
+pub(super) fn warn_about_excluded_references(overlay: &Overlay, plan: &Plan, output: &Output) {
+    if output.quiet {
+        return;
+    }
+    for excluded in &overlay.excluded {
+        let name = excluded.rsplit('/').next().unwrap_or(excluded);
+        let commands = IMPLICIT_USES
+            .iter()
+            .filter(|(path, _)| path == excluded)
+            .map(|(_, command)| *command);
+        let needles: Vec<&str> = std::iter::once(name).chain(commands).collect();
+        let naming: Vec<String> = plan
+            .files
+            .iter()
+            .filter(|file| file.path != crate::manifest::FILE_NAME)
+            .filter(|file| {
+                needles
+                    .iter()
+                    .any(|needle| contains(&file.contents, needle.as_bytes()))
+            })
+            .map(|file| format!("`{}`", printable(&file.path)))
+            .collect();
+        if naming.is_empty() {
+            continue;
+        }
+        eprintln!(
+            "warning: the overlay excludes `{}`, but {} still {} it; override {} in the overlay or edit {} \
+             after generating",
+            printable(excluded),
+            naming.join(", "),
+            if naming.len() == 1 {
+                "names or uses"
+            } else {
+                "name or use"
+            },
+            if naming.len() == 1 { "it" } else { "them" },
+            if naming.len() == 1 { "it" } else { "them" },
+        );
+    }
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle)
 }
 
 /// Warns about a `--set` name given more than once, since only its last value is used.
