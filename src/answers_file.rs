@@ -37,6 +37,10 @@ const ANSWER_KEYS: [&str; 4] = ["name", "module", "database", "git"];
 /// The tables of a manifest. A hand-written answers file needs only `answers`.
 const TABLES: [&str; 5] = ["scaffold", "answers", "variables", "overlay", "files"];
 
+/// The keys of the `[scaffold]` and `[overlay]` tables that a manifest contains.
+const SCAFFOLD_KEYS: [&str; 1] = ["version"];
+const OVERLAY_KEYS: [&str; 2] = ["files", "excluded"];
+
 /// The `--answers` value that reads the answers from standard input.
 pub const STDIN_PATH: &str = "-";
 
@@ -129,6 +133,8 @@ impl AnswersFile {
                 ));
             }
         }
+        reader.check_keys(document.get("scaffold"), "scaffold", &SCAFFOLD_KEYS);
+        reader.check_keys(document.get("overlay"), "overlay", &OVERLAY_KEYS);
         let values = reader.answers(answers);
         let variables = reader.strings(document.get("variables"), "variables");
         reader.check_variable_names(&variables);
@@ -198,6 +204,25 @@ impl Reader<'_> {
             values.push((key.to_owned(), text));
         }
         values
+    }
+
+    /// Reports a table `name` that is not a table, or that has a key outside `keys`. A missing table is fine.
+    fn check_keys(&mut self, item: Option<&Item>, name: &str, keys: &[&str]) {
+        let Some(item) = item else {
+            return;
+        };
+        let Some(table) = item.as_table_like() else {
+            self.problem(format!("`{name}` must be a table"));
+            return;
+        };
+        for (key, _) in table.iter() {
+            if !keys.contains(&key) {
+                self.problem(format!(
+                    "unknown key `{key}` in [{name}]; valid keys are {}",
+                    keys.join(", ")
+                ));
+            }
+        }
     }
 
     /// Applies the rules of `--set` names to the `[variables]` table, since its entries become `--set` values.

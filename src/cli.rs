@@ -109,7 +109,7 @@ pub struct NewArgs {
     #[arg(long, help_heading = "Writing", overrides_with = "git")]
     pub no_git: bool,
 
-    /// Never ask; use defaults for values not given, and fail if a required one is missing.
+    /// Never ask: use defaults for values not given, and fail if the folder is missing.
     #[arg(long, short = 'y')]
     pub yes: bool,
 }

@@ -711,7 +711,8 @@ fn answers_file_tables_are_checked() {
     let cwd = TempDir::new().unwrap();
     let (code, stderr) = new_with_answers(
         cwd.path(),
-        "[answers]\nname = \"svc\"\n[answers.git]\nx = 1\n[database]\nx = 1\n[overlay]\nfiles = \"NOTES.md\"\n",
+        "[scaffold]\nversion = \"0.1.0\"\nedition = 2\n[answers]\nname = \"svc\"\n[answers.git]\nx = 1\n\
+         [database]\nx = 1\n[overlay]\nfiles = \"NOTES.md\"\nfoo = 1\n",
     );
 
     assert_eq!(code, 2, "{stderr}");
@@ -724,7 +725,19 @@ fn answers_file_tables_are_checked() {
         stderr.contains("`overlay.files` must be a list of strings"),
         "{stderr}"
     );
+    assert!(
+        stderr.contains("unknown key `edition` in [scaffold]; valid keys are version"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("unknown key `foo` in [overlay]; valid keys are files, excluded"),
+        "{stderr}"
+    );
     assert!(!cwd.path().join("svc").exists());
+
+    let (code, stderr) = new_with_answers(cwd.path(), "scaffold = 1\n[answers]\nname = \"svc\"\n");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("`scaffold` must be a table"), "{stderr}");
 }
 
 #[test]
