@@ -224,11 +224,14 @@ fn overlay_context(
 }
 
 /// Makes `text` end with exactly one `line_ending`, `"\n"` or `"\r\n"`. askama and minijinja drop a template's
-/// final newline, and gofmt requires one.
+/// final newline, and gofmt requires one. A text of nothing but line endings becomes empty, so that a marker file
+/// such as `.gitkeep` stays empty.
 fn with_one_final_newline(mut text: String, line_ending: &str) -> String {
     let content_end = text.trim_end_matches(|c| line_ending.contains(c)).len();
     text.truncate(content_end);
-    text.push_str(line_ending);
+    if !text.is_empty() {
+        text.push_str(line_ending);
+    }
     text
 }
 
@@ -240,7 +243,8 @@ mod tests {
     fn final_newline_is_exactly_one() {
         assert_eq!(with_one_final_newline("a".into(), "\n"), "a\n");
         assert_eq!(with_one_final_newline("a\n\n\n".into(), "\n"), "a\n");
-        assert_eq!(with_one_final_newline(String::new(), "\n"), "\n");
+        assert_eq!(with_one_final_newline(String::new(), "\n"), "");
+        assert_eq!(with_one_final_newline("\n\n".into(), "\n"), "");
         assert_eq!(
             with_one_final_newline("a\r\nb".into(), "\r\n"),
             "a\r\nb\r\n"

@@ -227,6 +227,8 @@ fn overlay_keeps_executable_bit_and_line_endings() {
     fs::write(team.join("one.cmd"), "echo\r\n").unwrap();
     fs::write(team.join("mixed.txt"), "a\r\nb\nc\n\n").unwrap();
     fs::write(team.join("open.cmd"), "a\r\nb").unwrap();
+    fs::create_dir(team.join("data")).unwrap();
+    fs::write(team.join("data/.gitkeep"), "").unwrap();
 
     let (code, _, stderr) = new_with_team(cwd.path(), &[]);
 
@@ -255,6 +257,7 @@ fn overlay_keeps_executable_bit_and_line_endings() {
         "the last line ending decides"
     );
     assert_eq!(fs::read(project.join("open.cmd")).unwrap(), b"a\r\nb\r\n");
+    assert_eq!(fs::read(project.join("data/.gitkeep")).unwrap(), b"");
 }
 
 #[test]
