@@ -16,6 +16,18 @@ import (
 // a Docker HEALTHCHECK.
 const healthcheckTimeout = 3 * time.Second
 
+// healthcheckClient sends the check directly, never through a proxy from
+// HTTP_PROXY or HTTPS_PROXY. Go skips the proxy only for loopback addresses,
+// and the check may target the address in HOST, which a proxy could reach
+// while the server is down, or fail to reach while it is up.
+var healthcheckClient = newHealthcheckClient()
+
+func newHealthcheckClient() *http.Client {
+	transport := http.DefaultTransport.(*http.Transport).Clone()
+	transport.Proxy = nil
+	return &http.Client{Transport: transport}
+}
+
 // runHealthcheck sends GET /healthz to the server that cfg describes, on the
 // same machine, and returns nil when the status is 200. The runtime image has
 // no shell or curl, so its HEALTHCHECK runs this subcommand.
@@ -27,7 +39,7 @@ func runHealthcheck(ctx context.Context, cfg config.Config) error {
 	if err != nil {
 		return fmt.Errorf("healthcheck: build request: %w", err)
 	}
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := healthcheckClient.Do(req)
 	if err != nil {
 		return fmt.Errorf("healthcheck: %w", err)
 	}

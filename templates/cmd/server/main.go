@@ -189,6 +189,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	logger.Info("server started", slog.String("addr", listener.Addr().String()),
 		slog.Bool("access_log", cfg.AccessLog))
+	for _, warning := range cfg.Warnings() {
+		logger.Warn("risky setting", slog.String("warning", warning))
+	}
 
 	stop := shutdownPolicy{delay: cfg.ShutdownDelay, timeout: cfg.ShutdownTimeout, logger: logger}
 	if err := serve(ctx, srv, listener, &ready, stop); err != nil {

@@ -397,6 +397,16 @@ func TestHealthcheckURL(t *testing.T) {
 // TestHealthcheckListenHosts runs the server on each HOST that needs
 // brackets or a loopback substitute in the URL, and checks that the
 // healthcheck subcommand reaches it.
+func TestHealthcheckClientUsesNoProxy(t *testing.T) {
+	transport, ok := healthcheckClient.Transport.(*http.Transport)
+	if !ok {
+		t.Fatalf("healthcheck transport is %T, want *http.Transport", healthcheckClient.Transport)
+	}
+	if transport.Proxy != nil {
+		t.Error("the healthcheck client uses a proxy; it must connect directly")
+	}
+}
+
 func TestHealthcheckListenHosts(t *testing.T) {
 	for _, host := range []string{"::", "::1"} {
 		t.Run(host, func(t *testing.T) {

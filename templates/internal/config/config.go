@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"net"
 	"net/netip"
 	"reflect"
@@ -43,9 +44,13 @@ type Config struct {
 
 	// ShutdownDelay is how long the server keeps serving after a signal,
 	// with /readyz returning 503, before it closes its listener. A load
-	// balancer can then stop sending it requests first.
+	// balancer can then stop sending it requests first. ShutdownTimeout is
+	// how long requests in flight then get to finish. Its default is longer
+	// than HTTP_READ_TIMEOUT and HTTP_WRITE_TIMEOUT, which bound a request
+	// whose handler stops at its deadline, so even a slow client's request
+	// finishes.
 	ShutdownDelay         time.Duration `env:"SHUTDOWN_DELAY" envDefault:"0s"`
-	ShutdownTimeout       time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"10s"`
+	ShutdownTimeout       time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"20s"`
 	HTTPReadHeaderTimeout time.Duration `env:"HTTP_READ_HEADER_TIMEOUT" envDefault:"5s"`
 	HTTPReadTimeout       time.Duration `env:"HTTP_READ_TIMEOUT" envDefault:"15s"`
 	HTTPWriteTimeout      time.Duration `env:"HTTP_WRITE_TIMEOUT" envDefault:"15s"`
@@ -187,11 +192,26 @@ func parseProblem(key string, typ reflect.Type, value string) string {
 			// time.ParseDuration rejects a number without a unit, such as
 			// "30", so the message names the missing unit.
 			accepted = "a duration with a unit, such as 500ms, 10s or 1m"
+		} else if isWholeNumber(value) {
+			// The number is out of range. env parses int fields as 32-bit
+			// numbers, even where int has 64 bits.
+			limit := int64(math.MaxInt64)
+			if typ.Kind() == reflect.Int {
+				limit = math.MaxInt32
+			}
+			accepted = fmt.Sprintf("a whole number from %d to %d", -limit-1, limit)
 		}
 	case reflect.Float64:
 		accepted = "a number"
 	}
 	return fmt.Sprintf("%s: must be %s, got %q", key, accepted, value)
+}
+
+// isWholeNumber reports whether value is written as a whole number, of any
+// size.
+func isWholeNumber(value string) bool {
+	_, err := strconv.ParseInt(value, 10, 64)
+	return err == nil || errors.Is(err, strconv.ErrRange)
 }
 
 // trimAll trims every entry of a comma-separated list and drops empty ones,

@@ -50,8 +50,8 @@ func TestLoadDefaults(t *testing.T) {
 	if cfg.ShutdownDelay != 0 {
 		t.Errorf("ShutdownDelay = %s, want 0", cfg.ShutdownDelay)
 	}
-	if cfg.ShutdownTimeout != 10*time.Second {
-		t.Errorf("ShutdownTimeout = %s, want 10s", cfg.ShutdownTimeout)
+	if cfg.ShutdownTimeout != 20*time.Second {
+		t.Errorf("ShutdownTimeout = %s, want 20s", cfg.ShutdownTimeout)
 	}
 	if cfg.HTTPReadHeaderTimeout != 5*time.Second {
 		t.Errorf("HTTPReadHeaderTimeout = %s, want 5s", cfg.HTTPReadHeaderTimeout)
@@ -389,6 +389,7 @@ func TestLoadInvalidValues(t *testing.T) {
 			want: []string{"REQUEST_TIMEOUT"},
 		},
 		{name: "zero max page limit", env: map[string]string{"PAGE_LIMIT_MAX": "0"}, want: []string{"PAGE_LIMIT_MAX"}},
+		{name: "max page limit above 1000", env: map[string]string{"PAGE_LIMIT_MAX": "1001"}, want: []string{"PAGE_LIMIT_MAX"}},
 		{name: "request timeout at write timeout", env: map[string]string{"REQUEST_TIMEOUT": "15s"}, want: []string{"REQUEST_TIMEOUT"}},
 		{name: "zero request timeout", env: map[string]string{"REQUEST_TIMEOUT": "0s"}, want: []string{"REQUEST_TIMEOUT"}},
 		{name: "origin with path", env: map[string]string{"CORS_ALLOWED_ORIGINS": "https://app.example.com/"}, want: []string{"CORS_ALLOWED_ORIGINS"}},
@@ -450,12 +451,44 @@ func TestLoadInvalidValues(t *testing.T) {
 	}
 }
 
+func TestWarnings(t *testing.T) {
+	tests := []struct {
+		name string
+		env  map[string]string
+		want int
+	}{
+		{name: "defaults", env: map[string]string{}, want: 0},
+		{name: "shutdown timeout at the read timeout", env: map[string]string{"SHUTDOWN_TIMEOUT": "15s"}, want: 1},
+		{name: "shutdown timeout below the write timeout", env: map[string]string{"SHUTDOWN_TIMEOUT": "20s", "HTTP_WRITE_TIMEOUT": "30s"}, want: 1},
+		{name: "every timeout lowered", env: map[string]string{"SHUTDOWN_TIMEOUT": "5s", "HTTP_READ_TIMEOUT": "4s", "HTTP_WRITE_TIMEOUT": "4s", "REQUEST_TIMEOUT": "3s"}, want: 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			cfg, err := config.Load(mapGetenv(tt.env))
+			if err != nil {
+				t.Fatalf("Load: %v", err)
+			}
+			warnings := cfg.Warnings()
+			if len(warnings) != tt.want {
+				t.Fatalf("Warnings() = %q, want %d", warnings, tt.want)
+			}
+			for _, warning := range warnings {
+				if !strings.HasPrefix(warning, "SHUTDOWN_TIMEOUT (") {
+					t.Errorf("warning %q does not name SHUTDOWN_TIMEOUT first", warning)
+				}
+			}
+		})
+	}
+}
+
 func TestErrorMessageNamesValue(t *testing.T) {
 	tests := []struct {
 		key, value, want string
 	}{
 		{key: "HOST", value: "[::1]", want: `invalid configuration: HOST: must be an IP address without brackets or a hostname, such as ::1, 0.0.0.0 or localhost, got "[::1]"`},
 		{key: "PORT", value: "http", want: `invalid configuration: PORT: must be a whole number, got "http"`},
+		{key: "PAGE_LIMIT_MAX", value: "3000000000", want: `invalid configuration: PAGE_LIMIT_MAX: must be a whole number from -2147483648 to 2147483647, got "3000000000"`},
+		{key: "MAX_BODY_BYTES", value: "99999999999999999999", want: `invalid configuration: MAX_BODY_BYTES: must be a whole number from -9223372036854775808 to 9223372036854775807, got "99999999999999999999"`},
 		{key: "RATE_LIMIT_RPS", value: "0.0005", want: `invalid configuration: RATE_LIMIT_RPS: must be 0 to turn the limit off, or a number of at least 0.001, got 0.0005`},
 		{key: "RATE_LIMIT_RPS", value: "fast", want: `invalid configuration: RATE_LIMIT_RPS: must be a number, got "fast"`},
 		{key: "HTTP_WRITE_TIMEOUT", value: "30", want: `invalid configuration: HTTP_WRITE_TIMEOUT: must be a duration with a unit, such as 500ms, 10s or 1m, got "30"`},

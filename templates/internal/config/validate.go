@@ -18,6 +18,10 @@ const maxLogFlushInterval = time.Minute
 // slower limit would not hold across restarts.
 const minRateLimitRPS = 0.001
 
+// maxPageLimit bounds PAGE_LIMIT_MAX. Every client may ask for a page this
+// large, and the server holds the whole page in memory while it encodes it.
+const maxPageLimit = 1000
+
 type problem struct {
 	key     string
 	message string
@@ -94,8 +98,8 @@ func (c Config) validate() []problem {
 	if c.PageLimitDefault < 1 {
 		add("PAGE_LIMIT_DEFAULT", fmt.Sprintf("must be at least 1, got %d", c.PageLimitDefault))
 	}
-	if c.PageLimitMax < 1 {
-		add("PAGE_LIMIT_MAX", fmt.Sprintf("must be at least 1, got %d", c.PageLimitMax))
+	if c.PageLimitMax < 1 || c.PageLimitMax > maxPageLimit {
+		add("PAGE_LIMIT_MAX", fmt.Sprintf("must be between 1 and %d, got %d", maxPageLimit, c.PageLimitMax))
 	}
 	if c.PageLimitDefault >= 1 && c.PageLimitMax >= 1 && c.PageLimitDefault > c.PageLimitMax {
 		add("PAGE_LIMIT_DEFAULT", fmt.Sprintf(
@@ -129,6 +133,19 @@ func (c Config) validate() []problem {
 	}
 
 	return problems
+}
+
+// Warnings returns settings that are valid but likely to cause trouble,
+// for the server to log at start-up.
+func (c Config) Warnings() []string {
+	var warnings []string
+	if longest := max(c.HTTPReadTimeout, c.HTTPWriteTimeout); c.ShutdownTimeout <= longest {
+		warnings = append(warnings, fmt.Sprintf(
+			"SHUTDOWN_TIMEOUT (%s) is not longer than HTTP_READ_TIMEOUT and HTTP_WRITE_TIMEOUT (up to %s), so a "+
+				"slow client can outlast a graceful shutdown, which then closes every connection and exits with "+
+				"status 1", c.ShutdownTimeout, longest))
+	}
+	return warnings
 }
 
 func (c Config) validateCORS() []problem {

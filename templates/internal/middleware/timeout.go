@@ -13,7 +13,9 @@ import (
 // when the context is done, and the api package maps
 // context.DeadlineExceeded to a 503 problem response. When next returns
 // after the deadline without having written a response, Timeout writes the
-// 503 problem itself, with Retry-After: UnavailableRetryAfter.
+// 503 problem itself, with Retry-After: UnavailableRetryAfter. Reading the
+// request body does not stop at the deadline: the server's ReadTimeout
+// (HTTP_READ_TIMEOUT) bounds it.
 //
 // Timeout cannot interrupt a handler that ignores its context. Such a
 // handler keeps the request and its connection until it returns, and only

@@ -53,6 +53,10 @@ func (s *Users) Get(ctx context.Context, id int64) (service.User, error) {
 	return u, nil
 }
 
+// listPrealloc is the capacity List reserves up front, enough for the
+// default page and one more row.
+const listPrealloc = 32
+
 // List returns at most limit users with an ID greater than afterID, ordered
 // by ID.
 func (s *Users) List(ctx context.Context, afterID int64, limit int) ([]service.User, error) {
@@ -65,7 +69,9 @@ func (s *Users) List(ctx context.Context, afterID int64, limit int) ([]service.U
 	// iteration, so the error of Close adds nothing.
 	defer func() { _ = rows.Close() }()
 
-	users := make([]service.User, 0, limit)
+	// Sized for a typical page, not for limit: a table with fewer rows than
+	// a large limit must not cost the memory of a full page.
+	users := make([]service.User, 0, min(limit, listPrealloc))
 	for rows.Next() {
 		u, err := scanUser(rows)
 		if err != nil {

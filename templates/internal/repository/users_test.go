@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"sync"
 	"testing"
 	"time"
@@ -283,6 +284,32 @@ func TestUsersListEmpty(t *testing.T) {
 	}
 	if len(users) != 0 {
 		t.Errorf("List returned %d users, want 0", len(users))
+	}
+}
+
+// A client may ask for the largest page on a table with few rows. The memory
+// List uses must follow the rows it returns, not the limit.
+func TestUsersListLargeLimitOnFewRows(t *testing.T) {
+	store := newStore(t)
+	ctx := context.Background()
+	if _, err := store.Create(ctx, newUser("Ada", "ada@example.com")); err != nil {
+		t.Fatalf("Create: %v", err)
+	}
+
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	users, err := store.List(ctx, 0, 10_000_000)
+	runtime.ReadMemStats(&after)
+
+	if err != nil {
+		t.Fatalf("List: %v", err)
+	}
+	if len(users) != 1 {
+		t.Errorf("List returned %d users, want 1", len(users))
+	}
+	// A slice sized for the limit would take about 900 MB.
+	if allocated := after.TotalAlloc - before.TotalAlloc; allocated > 16<<20 {
+		t.Errorf("List allocated %d bytes for one row", allocated)
 	}
 }
 
