@@ -672,6 +672,49 @@ func TestServeShutdownDelay(t *testing.T) {
 	}
 }
 
+// During SHUTDOWN_DELAY the server keeps serving, but /readyz must return
+// 503, so that a load balancer stops sending it requests.
+func TestReadyzFailsDuringShutdownDelay(t *testing.T) {
+	values := map[string]string{"HOST": "127.0.0.1", "PORT": freePort(t), "SHUTDOWN_DELAY": "2s"}
+{%- if database != "none" %}
+	values["DATABASE_URL"] = testdb.URL(t)
+{%- endif %}
+	baseURL := "http://127.0.0.1:" + values["PORT"]
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	runErr := make(chan error, 1)
+	go func() {
+		runErr <- run(ctx, []string{"server"}, getenvFrom(values), io.Discard, io.Discard)
+	}()
+	waitHealthy(t, baseURL, runErr)
+	readyz := func() int {
+		t.Helper()
+		resp, err := http.Get(baseURL + "/readyz")
+		if err != nil {
+			t.Fatalf("GET /readyz: %v", err)
+		}
+		_ = resp.Body.Close()
+		return resp.StatusCode
+	}
+	if status := readyz(); status != http.StatusOK {
+		t.Fatalf("GET /readyz before shutdown = %d, want 200", status)
+	}
+
+	cancel()
+	status := readyz()
+	for deadline := time.Now().Add(time.Second); status == http.StatusOK && time.Now().Before(deadline); {
+		time.Sleep(10 * time.Millisecond)
+		status = readyz()
+	}
+
+	if status != http.StatusServiceUnavailable {
+		t.Errorf("GET /readyz during the shutdown delay = %d, want 503", status)
+	}
+	if err := <-runErr; err != nil {
+		t.Errorf("run returned %v, want nil", err)
+	}
+}
+
 func TestServeShutdownTimeout(t *testing.T) {
 	started := make(chan struct{})
 	release := make(chan struct{})

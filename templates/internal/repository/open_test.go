@@ -92,11 +92,18 @@ func TestDataSourceNameRejectsInvalidURL(t *testing.T) {
 package repository
 
 import (
+	"context"
+	"database/sql"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"strings"
+	"sync"
 	"testing"
+	"time"
+
+	"{{ module_path }}/internal/service"
 )
 
 func TestDataSourceNameRejectsInMemory(t *testing.T) {
@@ -134,6 +141,94 @@ func TestDataSourceNameCreatesOnlyTheFileFolder(t *testing.T) {
 	}
 	if _, err := os.Stat(root + "/missing"); !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("dataSourceName created %s/missing: %v", root, err)
+	}
+}
+
+// A write that waits longer than busy_timeout for another connection's lock
+// fails with SQLITE_BUSY, which must reach the API as an outage (503) that a
+// client may retry, not as an internal error.
+func TestBusyDatabaseIsUnavailable(t *testing.T) {
+	ctx := context.Background()
+	path := t.TempDir() + "/busy.db"
+	holder, err := sql.Open(driverName, path)
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	t.Cleanup(func() { _ = holder.Close() })
+	conn, err := holder.Conn(ctx)
+	if err != nil {
+		t.Fatalf("conn: %v", err)
+	}
+	t.Cleanup(func() { _ = conn.Close() })
+	if _, err := conn.ExecContext(ctx, "BEGIN IMMEDIATE"); err != nil {
+		t.Fatalf("take the write lock: %v", err)
+	}
+	t.Cleanup(func() { _, _ = conn.ExecContext(ctx, "ROLLBACK") })
+
+	waiter, err := sql.Open(driverName, path+"?_pragma=busy_timeout(0)")
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	t.Cleanup(func() { _ = waiter.Close() })
+	_, err = waiter.ExecContext(ctx, "CREATE TABLE t (x INTEGER)")
+
+	if err == nil {
+		t.Fatal("a write while another connection holds the lock succeeded, want SQLITE_BUSY")
+	}
+	if got := translate(err); !errors.Is(got, service.ErrUnavailable) {
+		t.Errorf("translate(%v) = %v, want service.ErrUnavailable", err, got)
+	}
+}
+
+// With busy_timeout at 0, a write that finds another connection's write lock
+// fails at once with SQLITE_BUSY. The store queues its writes in the
+// process, so concurrent creates on several connections never meet it.
+func TestConcurrentWritesAreQueued(t *testing.T) {
+	ctx := context.Background()
+	dsn, err := dataSourceName(t.TempDir() + "/queued.db")
+	if err != nil {
+		t.Fatalf("dataSourceName: %v", err)
+	}
+	noWait := strings.Replace(dsn, "busy_timeout(5000)", "busy_timeout(0)", 1)
+	if noWait == dsn {
+		t.Fatalf("no busy_timeout(5000) to replace in %q", dsn)
+	}
+	db, err := sql.Open(driverName, noWait)
+	if err != nil {
+		t.Fatalf("open: %v", err)
+	}
+	t.Cleanup(func() { _ = db.Close() })
+	db.SetMaxOpenConns(8)
+	migrator, err := NewMigrator(db)
+	if err != nil {
+		t.Fatalf("NewMigrator: %v", err)
+	}
+	if _, err := migrator.Up(ctx); err != nil {
+		t.Fatalf("apply migrations: %v", err)
+	}
+	store := NewUsers(db)
+
+	const writers = 50
+	errs := make(chan error, writers)
+	var wg sync.WaitGroup
+	for i := range writers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			now := time.Now().UTC()
+			_, err := store.Create(ctx, service.User{
+				Name: "Writer", Email: fmt.Sprintf("writer%d@example.com", i), CreatedAt: now, UpdatedAt: now,
+			})
+			errs <- err
+		}()
+	}
+	wg.Wait()
+	close(errs)
+
+	for err := range errs {
+		if err != nil {
+			t.Errorf("Create: %v", err)
+		}
 	}
 }
 {%- endif %}
