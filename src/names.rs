@@ -59,12 +59,10 @@ impl ProjectNames {
 /// Returns the lowercase ASCII kebab-case name of the binary for `folder`, or `None` when nothing usable remains.
 /// Letters outside ASCII are transliterated first ("Über" gives "uber"), so that no letter silently disappears.
 pub fn app_name(folder: &str) -> Option<String> {
-    let mut kebab = ascii_only(&deunicode::deunicode(folder).to_kebab_case());
-    let start = kebab.len() - kebab.trim_start_matches('-').len();
-    kebab.drain(..start);
+    let kebab = ascii_only(&deunicode::deunicode(folder).to_kebab_case());
+    let name = kebab.trim_start_matches('-');
     // The name is ASCII, so any byte index is a character boundary.
-    kebab.truncate(MAX_APP_NAME);
-    let name = kebab.trim_end_matches('-');
+    let name = name[..name.len().min(MAX_APP_NAME)].trim_end_matches('-');
     (!name.is_empty()).then(|| name.to_owned())
 }
 

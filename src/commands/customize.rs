@@ -127,21 +127,16 @@ pub(super) fn warn_about_excluded_references(overlay: &Overlay, plan: &Plan, out
             })
             .map(|file| format!("`{}`", printable(&file.path)))
             .collect();
-        if naming.is_empty() {
-            continue;
-        }
+        let (verb, them) = match naming.len() {
+            0 => continue,
+            1 => ("names or uses", "it"),
+            _ => ("name or use", "them"),
+        };
         eprintln!(
-            "warning: the overlay excludes `{}`, but {} still {} it; override {} in the overlay or edit {} \
-             after generating",
+            "warning: the overlay excludes `{}`, but {} still {verb} it; override {them} in the overlay or edit \
+             {them} after generating",
             printable(excluded),
             naming.join(", "),
-            if naming.len() == 1 {
-                "names or uses"
-            } else {
-                "name or use"
-            },
-            if naming.len() == 1 { "it" } else { "them" },
-            if naming.len() == 1 { "it" } else { "them" },
         );
     }
 }
