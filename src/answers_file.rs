@@ -125,10 +125,15 @@ impl AnswersFile {
             origin: &origin,
             problems: Vec::new(),
         };
-        for (key, _) in document.iter() {
+        for (key, item) in document.iter() {
             if !TABLES.contains(&key) {
+                let kind = if item.is_table_like() {
+                    "table"
+                } else {
+                    "top-level key"
+                };
                 reader.problem(format!(
-                    "unknown table `{key}`; valid tables are {}",
+                    "unknown {kind} `{key}`; valid tables are {}",
                     TABLES.join(", ")
                 ));
             }

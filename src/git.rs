@@ -122,7 +122,9 @@ pub fn init_and_commit(project: &Path, paths: &[&str], interrupted: &AtomicBool)
     // core.hooksPath, such as a company-wide pre-commit setup, nor post-index-change and post-commit, which
     // --no-verify does not skip, nor a core.fsmonitor program. A hook could change the generated files, fail the
     // commit or act on a repository that the user has not seen yet. Later commits run the hooks as usual.
-    let mut add = vec!["-c", NO_HOOKS, "-c", NO_FSMONITOR, "add", "--"];
+    // --force adds a generated file that the generated .gitignore matches, such as an overlay's data/.gitkeep:
+    // the commit contains exactly the generated files, and git refuses to add an ignored path by name.
+    let mut add = vec!["-c", NO_HOOKS, "-c", NO_FSMONITOR, "add", "--force", "--"];
     add.extend_from_slice(paths);
     let message = format!("Initial commit from scaffold {}", env!("CARGO_PKG_VERSION"));
     let commit = [
@@ -156,6 +158,9 @@ fn fs_same(a: &Path, b: &Path) -> bool {
     }
 }
 
+/// The maximum number of lines of git's error output that a failure message quotes.
+const MAX_ERROR_LINES: usize = 3;
+
 fn run(project: &Path, args: &[&str], interrupted: &AtomicBool) -> Result<(), GitOutcome> {
     let shown = args
         .iter()
@@ -172,10 +177,21 @@ fn run(project: &Path, args: &[&str], interrupted: &AtomicBool) -> Result<(), Gi
     if output.status.success() {
         return Ok(());
     }
+    // git's message can span lines, such as a list of paths after a colon; its hints name commands that do not
+    // apply here.
     let stderr = String::from_utf8_lossy(&output.stderr);
-    let first_line = stderr.lines().next().unwrap_or("no error output");
+    let lines: Vec<&str> = stderr
+        .lines()
+        .map(str::trim)
+        .filter(|line| !line.is_empty() && !line.starts_with("hint:"))
+        .take(MAX_ERROR_LINES)
+        .collect();
+    let detail = match lines.as_slice() {
+        [] => "no error output".to_owned(),
+        lines => lines.join(" "),
+    };
     Err(GitOutcome::Failed(format!(
-        "`git {shown}` failed: {first_line}"
+        "`git {shown}` failed: {detail}"
     )))
 }
 

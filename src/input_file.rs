@@ -89,7 +89,10 @@ impl ReadError {
                 Ok("it is a named pipe, socket or device, not a regular file".into())
             }
             Self::NotUtf8 => Ok("it is not UTF-8 text".into()),
-            Self::TooLarge => Ok(format!("it is longer than {} KiB", MAX_INPUT_BYTES / 1024)),
+            Self::TooLarge => Ok(format!(
+                "it is larger than {} MiB",
+                MAX_INPUT_BYTES / (1024 * 1024)
+            )),
             Self::Io(error) => Err(error),
         }
     }

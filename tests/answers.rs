@@ -353,7 +353,7 @@ fn oversized_answers_file_is_rejected() {
 
     assert_eq!(code, 2, "{stderr}");
     assert_eq!(stdout, "");
-    assert!(stderr.contains("it is longer than 1024 KiB"), "{stderr}");
+    assert!(stderr.contains("it is larger than 1 MiB"), "{stderr}");
     assert!(!cwd.path().join("svc").exists());
 }
 
@@ -738,6 +738,14 @@ fn answers_file_tables_are_checked() {
     let (code, stderr) = new_with_answers(cwd.path(), "scaffold = 1\n[answers]\nname = \"svc\"\n");
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("`scaffold` must be a table"), "{stderr}");
+
+    let (code, stderr) =
+        new_with_answers(cwd.path(), "colour = \"red\"\n[answers]\nname = \"svc\"\n");
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("unknown top-level key `colour`"),
+        "{stderr}"
+    );
 }
 
 #[test]
@@ -871,6 +879,6 @@ fn answers_from_stdin_reject_bad_input() {
     large.resize(1024 * 1024 + 2, b'\n');
     let (code, _, stderr) = new_with_stdin(cwd.path(), &["--answers", "-", "--no-git"], &large);
     assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains("it is longer than 1024 KiB"), "{stderr}");
+    assert!(stderr.contains("it is larger than 1 MiB"), "{stderr}");
     assert!(!cwd.path().join("svc").exists());
 }

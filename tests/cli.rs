@@ -696,6 +696,31 @@ fn failed_commit_is_quoted_to_paste() {
 }
 
 #[test]
+fn ignored_overlay_file_is_committed() {
+    let cwd = TempDir::new().unwrap();
+    fs::create_dir_all(cwd.path().join("team/data")).unwrap();
+    fs::write(cwd.path().join("team/data/.gitkeep"), "").unwrap();
+    let config = cwd.path().join("gitconfig");
+    fs::write(&config, "[user]\n\tname = T\n\temail = t@example.com\n").unwrap();
+
+    let (output, stdout, stderr) = run(scaffold(cwd.path())
+        .args(["new", "billing", "--templates", "team"])
+        .env("GIT_CONFIG_GLOBAL", &config));
+
+    assert!(output.status.success(), "stderr: {stderr}");
+    assert!(
+        stdout.contains("git: created a repository with one commit"),
+        "{stdout}\n{stderr}"
+    );
+    let listed = Command::new("git")
+        .args(["ls-files", "data"])
+        .current_dir(cwd.path().join("billing"))
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&listed.stdout), "data/.gitkeep\n");
+}
+
+#[test]
 fn configured_default_branch_is_kept() {
     let cwd = TempDir::new().unwrap();
 

@@ -354,6 +354,10 @@ fn excluded_built_in_is_not_generated() {
         stderr.contains("`.github/workflows/ci.yml`"),
         "the CI step `docker build` is not listed: {stderr}"
     );
+    assert!(
+        stderr.contains("`docker-compose.yml`"),
+        "the Compose service that builds the image is not listed: {stderr}"
+    );
 
     fs::remove_dir_all(cwd.path().join("svc")).unwrap();
     let (code, _, stderr) = new_with_team(cwd.path(), &["-q"]);

@@ -96,8 +96,10 @@ pub(super) fn warn_about_unused_variables(
 }
 
 /// Commands in the built-in files that use a built-in file without naming it.
-const IMPLICIT_USES: [(&str, &str); 2] = [
+const IMPLICIT_USES: [(&str, &str); 3] = [
     ("Dockerfile", "docker build"),
+    // The Compose service that builds the image from the project's own Dockerfile.
+    ("Dockerfile", "build: ."),
     ("docker-compose.yml", "docker compose"),
 ];
 

@@ -182,6 +182,9 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		IdleTimeout:       cfg.HTTPIdleTimeout,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
+	for _, warning := range cfg.Warnings() {
+		logger.Warn("risky setting", slog.String("warning", warning))
+	}
 	listener, err := net.Listen("tcp", cfg.Addr())
 	if err != nil {
 		// The error names the address already: "listen tcp ADDR: ...".
@@ -189,9 +192,6 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	logger.Info("server started", slog.String("addr", listener.Addr().String()),
 		slog.Bool("access_log", cfg.AccessLog))
-	for _, warning := range cfg.Warnings() {
-		logger.Warn("risky setting", slog.String("warning", warning))
-	}
 
 	stop := shutdownPolicy{delay: cfg.ShutdownDelay, timeout: cfg.ShutdownTimeout, logger: logger}
 	if err := serve(ctx, srv, listener, &ready, stop); err != nil {

@@ -52,7 +52,7 @@ type Config struct {
 	ShutdownDelay         time.Duration `env:"SHUTDOWN_DELAY" envDefault:"0s"`
 	ShutdownTimeout       time.Duration `env:"SHUTDOWN_TIMEOUT" envDefault:"20s"`
 	HTTPReadHeaderTimeout time.Duration `env:"HTTP_READ_HEADER_TIMEOUT" envDefault:"5s"`
-	HTTPReadTimeout       time.Duration `env:"HTTP_READ_TIMEOUT" envDefault:"15s"`
+	HTTPReadTimeout       time.Duration `env:"HTTP_READ_TIMEOUT" envDefault:"10s"`
 	HTTPWriteTimeout      time.Duration `env:"HTTP_WRITE_TIMEOUT" envDefault:"15s"`
 	HTTPIdleTimeout       time.Duration `env:"HTTP_IDLE_TIMEOUT" envDefault:"60s"`
 {% if database != "none" %}
@@ -116,7 +116,15 @@ func Load(getenv func(string) string) (Config, error) {
 	var problems []string
 	failed := make(map[string]bool)
 
-	err = env.ParseWithOptions(&cfg, env.Options{Environment: environment})
+	err = env.ParseWithOptions(&cfg, env.Options{
+		Environment: environment,
+		// env parses int fields as 32-bit numbers. Parsing them at their full
+		// size lets validate report a value such as PAGE_LIMIT_MAX=3000000000
+		// with the range that the setting allows.
+		FuncMap: map[reflect.Type]env.ParserFunc{
+			reflect.TypeFor[int](): func(value string) (any, error) { return strconv.Atoi(value) },
+		},
+	})
 	if err != nil {
 		var aggregate env.AggregateError
 		if !errors.As(err, &aggregate) {
@@ -170,11 +178,17 @@ func (c *Config) deriveDefaults(isSet func(key string) bool) {
 		c.PageLimitDefault = min(c.PageLimitDefault, c.PageLimitMax)
 	}
 	// Two thirds of the write timeout leave the last third for writing the
-	// 503 of a request that reaches its deadline. The defaults, 10s and 15s,
-	// follow the same rule. A write timeout of 1ns would give 0, so then the
-	// default stays and validate names both settings.
-	if derived := c.HTTPWriteTimeout * 2 / 3; !isSet("REQUEST_TIMEOUT") && derived > 0 {
-		c.RequestTimeout = min(c.RequestTimeout, derived)
+	// 503 of a request that reaches its deadline, or the 408 of a body that
+	// did not arrive in time. The defaults, 10s and 15s, follow the same rule.
+	// A write timeout of 1ns would give 0, so then the defaults stay and
+	// validate names the settings.
+	if derived := c.HTTPWriteTimeout * 2 / 3; derived > 0 {
+		if !isSet("REQUEST_TIMEOUT") {
+			c.RequestTimeout = min(c.RequestTimeout, derived)
+		}
+		if !isSet("HTTP_READ_TIMEOUT") {
+			c.HTTPReadTimeout = min(c.HTTPReadTimeout, derived)
+		}
 	}
 }
 
@@ -193,11 +207,10 @@ func parseProblem(key string, typ reflect.Type, value string) string {
 			// "30", so the message names the missing unit.
 			accepted = "a duration with a unit, such as 500ms, 10s or 1m"
 		} else if isWholeNumber(value) {
-			// The number is out of range. env parses int fields as 32-bit
-			// numbers, even where int has 64 bits.
+			// The number does not fit in the field at all.
 			limit := int64(math.MaxInt64)
 			if typ.Kind() == reflect.Int {
-				limit = math.MaxInt32
+				limit = math.MaxInt
 			}
 			accepted = fmt.Sprintf("a whole number from %d to %d", -limit-1, limit)
 		}

@@ -2,7 +2,9 @@ package config_test
 
 import (
 	"errors"
+	"fmt"
 	"log/slog"
+	"math"
 	"net/netip"
 	"slices"
 	"strings"
@@ -56,8 +58,8 @@ func TestLoadDefaults(t *testing.T) {
 	if cfg.HTTPReadHeaderTimeout != 5*time.Second {
 		t.Errorf("HTTPReadHeaderTimeout = %s, want 5s", cfg.HTTPReadHeaderTimeout)
 	}
-	if cfg.HTTPReadTimeout != 15*time.Second {
-		t.Errorf("HTTPReadTimeout = %s, want 15s", cfg.HTTPReadTimeout)
+	if cfg.HTTPReadTimeout != 10*time.Second {
+		t.Errorf("HTTPReadTimeout = %s, want 10s", cfg.HTTPReadTimeout)
 	}
 	if cfg.HTTPWriteTimeout != 15*time.Second {
 		t.Errorf("HTTPWriteTimeout = %s, want 15s", cfg.HTTPWriteTimeout)
@@ -257,11 +259,14 @@ func TestLoadValidValues(t *testing.T) {
 			},
 		},
 		{
-			name: "request timeout follows lower write timeout",
+			name: "request and read timeouts follow lower write timeout",
 			env:  map[string]string{"HTTP_WRITE_TIMEOUT": "6s"},
 			check: func(t *testing.T, cfg config.Config) {
 				if cfg.RequestTimeout != 4*time.Second {
 					t.Errorf("RequestTimeout = %s, want 4s (two thirds of HTTP_WRITE_TIMEOUT)", cfg.RequestTimeout)
+				}
+				if cfg.HTTPReadTimeout != 4*time.Second {
+					t.Errorf("HTTPReadTimeout = %s, want 4s (two thirds of HTTP_WRITE_TIMEOUT)", cfg.HTTPReadTimeout)
 				}
 			},
 		},
@@ -391,6 +396,7 @@ func TestLoadInvalidValues(t *testing.T) {
 		{name: "zero max page limit", env: map[string]string{"PAGE_LIMIT_MAX": "0"}, want: []string{"PAGE_LIMIT_MAX"}},
 		{name: "max page limit above 1000", env: map[string]string{"PAGE_LIMIT_MAX": "1001"}, want: []string{"PAGE_LIMIT_MAX"}},
 		{name: "request timeout at write timeout", env: map[string]string{"REQUEST_TIMEOUT": "15s"}, want: []string{"REQUEST_TIMEOUT"}},
+		{name: "read timeout at write timeout", env: map[string]string{"HTTP_READ_TIMEOUT": "15s"}, want: []string{"HTTP_READ_TIMEOUT"}},
 		{name: "zero request timeout", env: map[string]string{"REQUEST_TIMEOUT": "0s"}, want: []string{"REQUEST_TIMEOUT"}},
 		{name: "origin with path", env: map[string]string{"CORS_ALLOWED_ORIGINS": "https://app.example.com/"}, want: []string{"CORS_ALLOWED_ORIGINS"}},
 		{name: "origin without scheme", env: map[string]string{"CORS_ALLOWED_ORIGINS": "app.example.com"}, want: []string{"CORS_ALLOWED_ORIGINS"}},
@@ -460,7 +466,7 @@ func TestWarnings(t *testing.T) {
 		{name: "defaults", env: map[string]string{}, want: 0},
 		{name: "shutdown timeout at the read timeout", env: map[string]string{"SHUTDOWN_TIMEOUT": "15s"}, want: 1},
 		{name: "shutdown timeout below the write timeout", env: map[string]string{"SHUTDOWN_TIMEOUT": "20s", "HTTP_WRITE_TIMEOUT": "30s"}, want: 1},
-		{name: "every timeout lowered", env: map[string]string{"SHUTDOWN_TIMEOUT": "5s", "HTTP_READ_TIMEOUT": "4s", "HTTP_WRITE_TIMEOUT": "4s", "REQUEST_TIMEOUT": "3s"}, want: 0},
+		{name: "every timeout lowered", env: map[string]string{"SHUTDOWN_TIMEOUT": "5s", "HTTP_READ_TIMEOUT": "3s", "HTTP_WRITE_TIMEOUT": "4s", "REQUEST_TIMEOUT": "3s"}, want: 0},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -487,7 +493,8 @@ func TestErrorMessageNamesValue(t *testing.T) {
 	}{
 		{key: "HOST", value: "[::1]", want: `invalid configuration: HOST: must be an IP address without brackets or a hostname, such as ::1, 0.0.0.0 or localhost, got "[::1]"`},
 		{key: "PORT", value: "http", want: `invalid configuration: PORT: must be a whole number, got "http"`},
-		{key: "PAGE_LIMIT_MAX", value: "3000000000", want: `invalid configuration: PAGE_LIMIT_MAX: must be a whole number from -2147483648 to 2147483647, got "3000000000"`},
+		{key: "PAGE_LIMIT_MAX", value: "3000000000", want: `invalid configuration: PAGE_LIMIT_MAX: must be between 1 and 1000, got 3000000000`},
+		{key: "PORT", value: "99999999999999999999", want: fmt.Sprintf(`invalid configuration: PORT: must be a whole number from %d to %d, got "99999999999999999999"`, math.MinInt, math.MaxInt)},
 		{key: "MAX_BODY_BYTES", value: "99999999999999999999", want: `invalid configuration: MAX_BODY_BYTES: must be a whole number from -9223372036854775808 to 9223372036854775807, got "99999999999999999999"`},
 		{key: "RATE_LIMIT_RPS", value: "0.0005", want: `invalid configuration: RATE_LIMIT_RPS: must be 0 to turn the limit off, or a number of at least 0.001, got 0.0005`},
 		{key: "RATE_LIMIT_RPS", value: "fast", want: `invalid configuration: RATE_LIMIT_RPS: must be a number, got "fast"`},

@@ -115,6 +115,16 @@ func (c Config) validate() []problem {
 				"server closes the connection, got %s", c.HTTPWriteTimeout, c.RequestTimeout))
 	}
 
+	// The 408 of a body that did not arrive in time is written after the read
+	// deadline. The write deadline starts at the end of the headers, after
+	// the read deadline's start, so a shorter read timeout lets that
+	// response reach the client.
+	if c.HTTPReadTimeout > 0 && c.HTTPWriteTimeout > 0 && c.HTTPReadTimeout >= c.HTTPWriteTimeout {
+		add("HTTP_READ_TIMEOUT", fmt.Sprintf(
+			"must be less than HTTP_WRITE_TIMEOUT (%s), so that the 408 response to a slow body is sent before "+
+				"the server closes the connection, got %s", c.HTTPWriteTimeout, c.HTTPReadTimeout))
+	}
+
 	for _, p := range c.validateCORS() {
 		add(p.key, p.message)
 	}
