@@ -109,7 +109,7 @@ impl AnswersFile {
         };
         let document = text
             .parse::<DocumentMut>()
-            .map_err(|error| invalid(toml_error(&error)))?;
+            .map_err(|error| invalid(toml_error(&error, &text)))?;
         let answers = document
             .get("answers")
             .and_then(Item::as_table_like)

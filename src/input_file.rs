@@ -26,7 +26,7 @@ pub enum ReadError {
 /// path, such as a log or a disk image, which must not fill memory and the terminal.
 pub const MAX_INPUT_BYTES: u64 = 1024 * 1024;
 
-/// The longest line of a TOML error message that is shown whole. toml_edit quotes the offending line and marks the
+/// The maximum length of a line of a TOML error message that is shown whole. toml_edit quotes the offending line and marks the
 /// column under it, which for a one-line file of megabytes would flood the terminal.
 const MAX_ERROR_LINE_CHARS: usize = 200;
 
@@ -63,20 +63,51 @@ pub fn read_limited(reader: impl Read) -> Result<String, ReadError> {
     String::from_utf8(bytes).map_err(|_| ReadError::NotUtf8)
 }
 
-/// Formats a TOML parse error for a message, shortening each line that is longer than `MAX_ERROR_LINE_CHARS`.
-pub fn toml_error(error: &toml_edit::TomlError) -> String {
-    error
-        .to_string()
-        .trim()
+/// Formats a TOML parse error in `source` for a message. toml_edit quotes the whole line of the error. When that line
+/// is longer than `MAX_ERROR_LINE_CHARS`, the message quotes only the part around the error's column instead.
+pub fn toml_error(error: &toml_edit::TomlError, source: &str) -> String {
+    let full = error.to_string();
+    let full = full.trim();
+    if full
         .lines()
-        .filter_map(|line| match line.char_indices().nth(MAX_ERROR_LINE_CHARS) {
-            // The column marker of an error far along the line: it would point at nothing that is shown.
-            Some((end, _)) if line[..end].trim_start_matches([' ', '|']).is_empty() => None,
-            Some((end, _)) => Some(format!("{}…", &line[..end])),
-            None => Some(line.to_owned()),
-        })
-        .collect::<Vec<_>>()
-        .join("\n")
+        .all(|line| line.chars().count() <= MAX_ERROR_LINE_CHARS)
+    {
+        return full.to_owned();
+    }
+
+    let heading = full.lines().next().unwrap_or_default();
+    let Some((before, after)) = error
+        .span()
+        .and_then(|span| split_line_at(source, span.start))
+    else {
+        return format!("{heading}\n{}", error.message());
+    };
+
+    let context = MAX_ERROR_LINE_CHARS / 2;
+    let skipped = before.chars().count().saturating_sub(context);
+    let before: String = before.chars().skip(skipped).collect();
+    let lead = if skipped > 0 { "…" } else { "" };
+    let trail = if after.chars().count() > context {
+        "…"
+    } else {
+        ""
+    };
+    let after: String = after.chars().take(context).collect();
+
+    let caret = " ".repeat(lead.chars().count() + before.chars().count());
+    format!(
+        "{heading}\n  | {lead}{before}{after}{trail}\n  | {caret}^\n{}",
+        error.message()
+    )
+}
+
+/// Splits the line of `source` that contains byte `offset` into the text before and from that offset.
+fn split_line_at(source: &str, offset: usize) -> Option<(&str, &str)> {
+    let head = source.get(..offset)?;
+    let line_start = head.rfind('\n').map_or(0, |index| index + 1);
+    let tail = &source[offset..];
+    let line_end = tail.find(['\r', '\n']).unwrap_or(tail.len());
+    Some((&head[line_start..], &tail[..line_end]))
 }
 
 impl ReadError {
@@ -109,5 +140,45 @@ impl ReadError {
             Ok(reason) => invalid(reason),
             Err(source) => Error::io(action, path, source),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_error(source: &str) -> String {
+        let error = source.parse::<toml_edit::DocumentMut>().unwrap_err();
+        toml_error(&error, source)
+    }
+
+    #[test]
+    fn short_toml_error_is_kept_whole() {
+        let message = parse_error("a = = 1\n");
+        assert!(message.contains("1 | a = = 1\n  |     ^"), "{message}");
+    }
+
+    #[test]
+    fn long_toml_error_line_is_cut() {
+        let source = format!("a = \"{}\" b = 1\r\nc = 2\n", "é".repeat(5000));
+        let message = parse_error(&source);
+
+        let lines: Vec<&str> = message.lines().collect();
+        assert!(
+            lines[0].starts_with("TOML parse error at line 1"),
+            "{message}"
+        );
+        assert!(lines[1].starts_with("  | …éé"), "{message}");
+        assert!(lines[1].ends_with("\" b = 1"), "{message}");
+        let caret = lines[2].chars().position(|c| c == '^').unwrap();
+        assert_eq!(lines[1].chars().nth(caret), Some('b'), "{message}");
+        assert!(message.chars().count() < 600, "{message}");
+    }
+
+    #[test]
+    fn split_line_at_stops_at_line_ends() {
+        assert_eq!(split_line_at("x\nab\r\ny", 3), Some(("a", "b")));
+        assert_eq!(split_line_at("ab", 0), Some(("", "ab")));
+        assert_eq!(split_line_at("é", 1), None);
     }
 }

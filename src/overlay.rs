@@ -95,7 +95,10 @@ impl Overlay {
             format!("cannot read {MANIFEST_NAME}: {reason}")
         })?;
         let document: DocumentMut = text.parse().map_err(|error: toml_edit::TomlError| {
-            format!("{MANIFEST_NAME} is not valid TOML: {}", toml_error(&error))
+            format!(
+                "{MANIFEST_NAME} is not valid TOML: {}",
+                toml_error(&error, &text)
+            )
         })?;
         for (key, _) in document.iter() {
             if !MANIFEST_KEYS.contains(&key) {

@@ -147,7 +147,7 @@ impl UserConfig {
         };
         let document = text
             .parse::<DocumentMut>()
-            .map_err(|error| invalid(toml_error(&error)))?;
+            .map_err(|error| invalid(toml_error(&error, &text)))?;
         Ok(Self {
             path: path.to_owned(),
             document,

@@ -147,7 +147,7 @@ fn export_plan(chosen: &[&'static BuiltIn], to: &Path) -> Result<Plan, Error> {
     let mut document = match read_text(&manifest_path) {
         Ok(text) => text
             .parse::<DocumentMut>()
-            .map_err(|error| invalid(toml_error(&error)))?,
+            .map_err(|error| invalid(toml_error(&error, &text)))?,
         Err(ReadError::NotFound) => new_overlay_manifest(),
         Err(error) => return Err(error.into_error(&manifest_path, "read", invalid)),
     };
