@@ -288,6 +288,48 @@ func TestBodyMustBeJSON(t *testing.T) {
 	}
 }
 
+func TestCompressedBodyIsUnsupported(t *testing.T) {
+	tests := []struct {
+		encodings  []string
+		wantStatus int
+	}{
+		{encodings: []string{"gzip"}, wantStatus: http.StatusUnsupportedMediaType},
+		{encodings: []string{"identity, br"}, wantStatus: http.StatusUnsupportedMediaType},
+		{encodings: []string{"identity", "deflate"}, wantStatus: http.StatusUnsupportedMediaType},
+		{encodings: []string{"identity"}, wantStatus: http.StatusCreated},
+		{encodings: []string{"IDENTITY"}, wantStatus: http.StatusCreated},
+		{encodings: []string{""}, wantStatus: http.StatusCreated},
+	}
+
+	for i, tt := range tests {
+		t.Run(strings.Join(tt.encodings, "+"), func(t *testing.T) {
+			ts := newTestServer(t)
+			body := fmt.Sprintf(`{"name":"Ada","email":"ada%d@example.com"}`, i)
+			req := httptest.NewRequest(http.MethodPost, "/v1/users", strings.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			for _, encoding := range tt.encodings {
+				req.Header.Add("Content-Encoding", encoding)
+			}
+			rec := httptest.NewRecorder()
+
+			ts.handler.ServeHTTP(rec, req)
+
+			if rec.Code != tt.wantStatus {
+				t.Fatalf("status = %d, want %d; body %s", rec.Code, tt.wantStatus, rec.Body.String())
+			}
+			if tt.wantStatus != http.StatusUnsupportedMediaType {
+				return
+			}
+			if got := rec.Header().Get("Accept-Encoding"); got != "identity" {
+				t.Errorf("Accept-Encoding = %q, want identity", got)
+			}
+			if p := decodeProblem(t, rec); !strings.Contains(p.Detail, "must not be compressed") {
+				t.Errorf("detail = %q, want it to say that the body must not be compressed", p.Detail)
+			}
+		})
+	}
+}
+
 func TestErrorResponses(t *testing.T) {
 	tests := []struct {
 		name       string

@@ -17,7 +17,7 @@ import (
 
 // decodeJSON reads the request body as one JSON object of type T, a struct.
 // Beyond what encoding/json checks, it rejects a Content-Type other than
-// JSON, invalid UTF-8, a key that is not the exact JSON name of a field of T,
+// JSON, a compressed body, invalid UTF-8, a key that is not the exact JSON name of a field of T,
 // a repeated key and any data after the object. The returned error is a 400
 // or 415 *requestError, a *bodyReadError, or the *http.MaxBytesError of a
 // body over the limit that middleware.BodyLimit sets. The body is read into
@@ -25,6 +25,9 @@ import (
 func decodeJSON[T any](r *http.Request) (T, error) {
 	var zero T
 	if err := requireJSON(r.Header.Get("Content-Type")); err != nil {
+		return zero, err
+	}
+	if err := requireIdentityEncoding(r.Header.Values("Content-Encoding")); err != nil {
 		return zero, err
 	}
 	body, err := io.ReadAll(r.Body)
@@ -164,6 +167,26 @@ func requireJSON(contentType string) error {
 		status: http.StatusUnsupportedMediaType,
 		detail: "The request body must be JSON in UTF-8. Send the header Content-Type: application/json.",
 	}
+}
+
+// requireIdentityEncoding rejects a compressed body, such as one sent with
+// Content-Encoding: gzip, with 415 and Accept-Encoding: identity, as RFC 9110
+// section 15.5.16 recommends. The server does not decompress bodies, so the
+// JSON check would otherwise fail on compressed bytes and report a syntax
+// error at byte 1.
+func requireIdentityEncoding(encodings []string) error {
+	for _, value := range encodings {
+		for coding := range strings.SplitSeq(value, ",") {
+			if coding = strings.TrimSpace(coding); coding != "" && !strings.EqualFold(coding, "identity") {
+				return &requestError{
+					status: http.StatusUnsupportedMediaType,
+					detail: fmt.Sprintf("The request body must not be compressed, got Content-Encoding %q.", coding),
+					header: http.Header{"Accept-Encoding": {"identity"}},
+				}
+			}
+		}
+	}
+	return nil
 }
 
 // bodyReadError is a failure to read the request body that is not about the

@@ -21,8 +21,9 @@ type problem struct {
 	Detail string         `json:"detail,omitempty"`
 	Errors []fieldProblem `json:"errors,omitempty"`
 
-	// retryAfter is the Retry-After header value, if any.
-	retryAfter string
+	// header contains the response headers that go with the problem, such as
+	// Retry-After, in canonical form.
+	header http.Header
 }
 
 // fieldProblem is one entry of the "errors" extension member of a 422
@@ -37,6 +38,7 @@ type fieldProblem struct {
 type requestError struct {
 	status int
 	detail string
+	header http.Header
 }
 
 func (e *requestError) Error() string { return e.detail }
@@ -70,7 +72,9 @@ func problemFor(err error) problem {
 	case errors.As(err, &readErr):
 		return newProblem(http.StatusBadRequest, "The server could not read the request body.")
 	case errors.As(err, &reqErr):
-		return newProblem(reqErr.status, reqErr.detail)
+		p := newProblem(reqErr.status, reqErr.detail)
+		p.header = reqErr.header
+		return p
 	case errors.Is(err, service.ErrInvalidCursor):
 		return newProblem(http.StatusBadRequest,
 			"The cursor query parameter is invalid. Pass the next_cursor value of the previous page unchanged.")
@@ -93,13 +97,13 @@ func problemFor(err error) problem {
 		return newProblem(http.StatusServiceUnavailable, "The service is not ready to serve requests.")
 	case errors.Is(err, service.ErrUnavailable):
 		p := newProblem(http.StatusServiceUnavailable, "The database is unavailable. Retry the request later.")
-		p.retryAfter = middleware.UnavailableRetryAfter
+		p.header = http.Header{"Retry-After": {middleware.UnavailableRetryAfter}}
 		return p
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		// The request deadline of middleware.Timeout passed. writeError
 		// handles a client that closed the connection before it gets here.
 		p := newProblem(http.StatusServiceUnavailable, "The server did not finish the request in time. Retry later.")
-		p.retryAfter = middleware.UnavailableRetryAfter
+		p.header = http.Header{"Retry-After": {middleware.UnavailableRetryAfter}}
 		return p
 	default:
 		return newProblem(http.StatusInternalServerError, middleware.InternalErrorDetail)
@@ -141,8 +145,8 @@ func writeError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err
 		w.Header().Set("Connection", "close")
 		logger.WarnContext(r.Context(), "read request body failed", attrs...)
 	}
-	if p.retryAfter != "" {
-		w.Header().Set("Retry-After", p.retryAfter)
+	for key, values := range p.header {
+		w.Header()[key] = values
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	writeJSON(w, p.Status, "application/problem+json", p)

@@ -25,8 +25,8 @@ func ClientIP(r *http.Request, trustedProxies []netip.Prefix) netip.Addr {
 	for i := len(forwarded) - 1; i >= 0; i-- {
 		hops := strings.Split(forwarded[i], ",")
 		for j := len(hops) - 1; j >= 0; j-- {
-			addr, err := netip.ParseAddr(strings.TrimSpace(hops[j]))
-			if err != nil {
+			addr, ok := parseHop(strings.TrimSpace(hops[j]))
+			if !ok {
 				// A malformed entry ends the chain that can be trusted.
 				return client
 			}
@@ -37,6 +37,16 @@ func ClientIP(r *http.Request, trustedProxies []netip.Prefix) netip.Addr {
 		}
 	}
 	return client
+}
+
+// parseHop reads one X-Forwarded-For entry: an IP address, or an address
+// with a port, as some proxies write it ("192.0.2.1:5678", "[2001:db8::1]:5678").
+func parseHop(hop string) (netip.Addr, bool) {
+	if addr, err := netip.ParseAddr(hop); err == nil {
+		return addr, true
+	}
+	addrPort, err := netip.ParseAddrPort(hop)
+	return addrPort.Addr(), err == nil
 }
 
 func remoteAddr(r *http.Request) netip.Addr {

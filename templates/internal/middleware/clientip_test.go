@@ -28,6 +28,8 @@ func TestClientIP(t *testing.T) {
 		{name: "proxy chain", remoteAddr: "10.1.2.3:1234", forwarded: []string{"198.51.100.7, 10.9.9.9"}, want: "198.51.100.7"},
 		{name: "repeated header", remoteAddr: "10.1.2.3:1234", forwarded: []string{"203.0.113.9", "198.51.100.7"}, want: "198.51.100.7"},
 		{name: "malformed entry", remoteAddr: "10.1.2.3:1234", forwarded: []string{"198.51.100.7, bogus"}, want: "10.1.2.3"},
+		{name: "entry with port", remoteAddr: "10.1.2.3:1234", forwarded: []string{"198.51.100.7:5678"}, want: "198.51.100.7"},
+		{name: "ipv6 entry with port", remoteAddr: "10.1.2.3:1234", forwarded: []string{"[2001:db9::5]:5678, 10.9.9.9:80"}, want: "2001:db9::5"},
 		{name: "only proxies", remoteAddr: "10.1.2.3:1234", forwarded: []string{"10.4.4.4"}, want: "10.4.4.4"},
 		{name: "trusted ipv6 proxy", remoteAddr: "[2001:db8::1]:443", forwarded: []string{"2001:db9::5"}, want: "2001:db9::5"},
 		{name: "ipv4-mapped ipv6 peer", remoteAddr: "[::ffff:192.0.2.1]:80", want: "192.0.2.1"},
