@@ -498,6 +498,23 @@ func TestDatabaseUnavailableIs503(t *testing.T) {
 	}
 }
 
+func TestTimeoutIsLogged(t *testing.T) {
+	ts := newTestServer(t)
+	ts.store.failWith = fmt.Errorf("query users: %w", context.DeadlineExceeded)
+
+	rec := ts.do(t, http.MethodGet, "/v1/users/1", "")
+
+	if rec.Code != http.StatusServiceUnavailable {
+		t.Fatalf("status = %d, want 503", rec.Code)
+	}
+	if got := rec.Header().Get("Retry-After"); got != "5" {
+		t.Errorf("Retry-After = %q, want 5", got)
+	}
+	if !strings.Contains(ts.logs.String(), `"msg":"request timed out"`) {
+		t.Errorf("the timeout is not logged: %s", ts.logs.String())
+	}
+}
+
 func TestBodyReadErrors(t *testing.T) {
 	// The cause names socket addresses, which the response must not show.
 	peer := &net.TCPAddr{IP: net.IPv4(127, 0, 0, 1), Port: 47548}

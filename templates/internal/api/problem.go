@@ -120,8 +120,8 @@ func newProblem(status int, detail string) problem {
 }
 
 // writeError writes the problem response for err. It logs errors that map
-// to 500, database outages and body read failures, because the response
-// hides their cause. A logger built on middleware.LogHandler adds the
+// to 500, database outages, body read failures and timeouts, because the
+// response hides their cause. A logger built on middleware.LogHandler adds the
 // request ID.
 func writeError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err error) {
 	// A client that went away reads no response. Writing nothing lets the
@@ -144,6 +144,14 @@ func writeError(w http.ResponseWriter, r *http.Request, logger *slog.Logger, err
 		// The client stalled or the connection broke, so it is not reused.
 		w.Header().Set("Connection", "close")
 		logger.WarnContext(r.Context(), "read request body failed", attrs...)
+	case errors.Is(err, errNotReady):
+		// A failed readiness check is the probe's result, and the probe
+		// repeats every few seconds, so it is not logged.
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		// The request deadline passed. A slow database or handler shows
+		// first as these, so they are logged apart from the access log,
+		// which ACCESS_LOG may turn off.
+		logger.WarnContext(r.Context(), "request timed out", attrs...)
 	}
 	for key, values := range p.header {
 		w.Header()[key] = values
