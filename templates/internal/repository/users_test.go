@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"slices"
 	"sync"
 	"testing"
 	"time"
@@ -181,6 +182,45 @@ func TestUsersDelete(t *testing.T) {
 	}
 	if err := store.Delete(ctx, created.ID); !errors.Is(err, service.ErrNotFound) {
 		t.Errorf("second Delete error = %v, want ErrNotFound", err)
+	}
+}
+
+func TestUsersListSkipsDeleted(t *testing.T) {
+	store := newStore(t)
+	ctx := context.Background()
+	var ids []int64
+	for _, email := range []string{"a@example.com", "b@example.com", "c@example.com"} {
+		created, err := store.Create(ctx, newUser("User", email))
+		if err != nil {
+			t.Fatalf("Create: %v", err)
+		}
+		ids = append(ids, created.ID)
+	}
+	if err := store.Delete(ctx, ids[1]); err != nil {
+		t.Fatalf("Delete: %v", err)
+	}
+
+	// A cursor may name the deleted user, whose ID then no longer exists.
+	tests := []struct {
+		afterID int64
+		want    []int64
+	}{
+		{afterID: 0, want: []int64{ids[0], ids[2]}},
+		{afterID: ids[0], want: []int64{ids[2]}},
+		{afterID: ids[1], want: []int64{ids[2]}},
+	}
+	for _, tt := range tests {
+		users, err := store.List(ctx, tt.afterID, 10)
+		if err != nil {
+			t.Fatalf("List: %v", err)
+		}
+		var got []int64
+		for _, u := range users {
+			got = append(got, u.ID)
+		}
+		if !slices.Equal(got, tt.want) {
+			t.Errorf("List after ID %d returned IDs %v, want %v", tt.afterID, got, tt.want)
+		}
 	}
 }
 
