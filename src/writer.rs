@@ -12,6 +12,7 @@ use std::io::{self, ErrorKind};
 use std::os::unix::fs::OpenOptionsExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
+use std::time::Duration;
 
 use nix::errno::Errno;
 use nix::unistd::{AccessFlags, access};
@@ -104,6 +105,54 @@ const PATH_MAX: usize = 4096;
 /// The bytes that staging adds to a path, for `.scaffold-XXXXXX/project/`, with room to spare.
 const STAGING_BYTES: usize = 32;
 
+/// The name of a staging folder is this prefix and `STAGING_RANDOM_CHARS` random letters and digits.
+const STAGING_PREFIX: &str = ".scaffold-";
+const STAGING_RANDOM_CHARS: usize = 6;
+
+/// The age after which a staging folder is taken to be left over. A run takes milliseconds, so a folder this old
+/// belongs to no run still going.
+const LEFTOVER_AGE: Duration = Duration::from_secs(60);
+
+/// Returns the staging folders that earlier runs left beside or inside `target`. A run removes its own on every
+/// error and on Ctrl-C, but not when it is killed with SIGKILL or the machine stops.
+pub fn leftover_staging(target: &Path) -> Vec<PathBuf> {
+    let parent = match target.parent() {
+        Some(parent) if !parent.as_os_str().is_empty() => parent,
+        _ => Path::new("."),
+    };
+    let mut found = Vec::new();
+    for folder in [parent, target] {
+        let Ok(entries) = fs::read_dir(folder) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            if is_staging_name(&entry.file_name().to_string_lossy()) && is_old_folder(&entry.path())
+            {
+                found.push(entry.path());
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+fn is_staging_name(name: &str) -> bool {
+    name.strip_prefix(STAGING_PREFIX).is_some_and(|random| {
+        random.len() == STAGING_RANDOM_CHARS && random.chars().all(|c| c.is_ascii_alphanumeric())
+    })
+}
+
+fn is_old_folder(path: &Path) -> bool {
+    fs::symlink_metadata(path).is_ok_and(|metadata| {
+        metadata.is_dir()
+            && metadata
+                .modified()
+                .ok()
+                .and_then(|modified| modified.elapsed().ok())
+                .is_some_and(|age| age >= LEFTOVER_AGE)
+    })
+}
+
 /// Rejects a plan with a file whose staged path would be longer than the system accepts. Only an overlay with
 /// deeply nested folders gets near the limit, and checking here makes `--dry-run` fail as the real run would.
 fn check_path_lengths(plan: &Plan, target: &Path) -> Result<(), Error> {
@@ -177,7 +226,8 @@ fn write_checked(
         TargetState::Empty | TargetState::NotEmpty(_) => target,
     };
     let staging = tempfile::Builder::new()
-        .prefix(".scaffold-")
+        .prefix(STAGING_PREFIX)
+        .rand_bytes(STAGING_RANDOM_CHARS)
         .tempdir_in(staging_parent)
         .map_err(|source| {
             Error::io(

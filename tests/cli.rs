@@ -721,6 +721,43 @@ fn ignored_overlay_file_is_committed() {
 }
 
 #[test]
+fn leftover_staging_folder_is_reported() {
+    let cwd = TempDir::new().unwrap();
+    let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for name in [
+        ".scaffold-AbC123",
+        ".scaffold-XyZ789",
+        ".scaffold-templates",
+    ] {
+        fs::create_dir(cwd.path().join(name)).unwrap();
+    }
+    for old in [".scaffold-AbC123", ".scaffold-templates"] {
+        fs::File::open(cwd.path().join(old))
+            .unwrap()
+            .set_modified(an_hour_ago)
+            .unwrap();
+    }
+
+    let (output, _, stderr) = run(scaffold(cwd.path()).args(["new", "billing", "--no-git"]));
+
+    assert!(output.status.success(), "stderr: {stderr}");
+    let leftover = cwd.path().join(".scaffold-AbC123");
+    assert!(
+        stderr.contains(&format!(
+            "warning: `{}` is left over from a scaffold run that was killed; delete it",
+            leftover.display()
+        )),
+        "{stderr}"
+    );
+    assert_eq!(
+        stderr.matches("left over").count(),
+        1,
+        "only the old staging folder is named: {stderr}"
+    );
+    assert!(leftover.is_dir(), "the leftover folder must be kept");
+}
+
+#[test]
 fn configured_default_branch_is_kept() {
     let cwd = TempDir::new().unwrap();
 

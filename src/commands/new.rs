@@ -8,7 +8,7 @@ use crate::answers_file::AnswersFile;
 use crate::cli::NewArgs;
 use crate::error::Error;
 use crate::git::{self, GitOutcome};
-use crate::output::Output;
+use crate::output::{Output, printable};
 use crate::overlay;
 use crate::plan::{Customization, Plan};
 use crate::prompt;
@@ -87,6 +87,15 @@ pub fn run(args: &NewArgs, context: &RunContext<'_>, out: &mut dyn Write) -> Res
             variables: &variables,
         };
         recreate::warn_about_overlay_changes(file, overlay.as_ref(), rendered, &context.output);
+    }
+
+    if !context.output.quiet {
+        for folder in writer::leftover_staging(&spec.target) {
+            eprintln!(
+                "warning: `{}` is left over from a scaffold run that was killed; delete it",
+                printable(&folder.to_string_lossy())
+            );
+        }
     }
 
     let overwritten = existing_paths(&plan, &spec);
