@@ -389,7 +389,7 @@ func TestErrorResponses(t *testing.T) {
 		{name: "non-numeric id", method: "GET", target: "/v1/users/abc", wantStatus: 400, wantDetail: `"abc"`},
 		{name: "id with leading zero", method: "GET", target: "/v1/users/01", wantStatus: 400, wantDetail: `"01"`},
 		{name: "id with plus sign", method: "GET", target: "/v1/users/+1", wantStatus: 400, wantDetail: `"+1"`},
-		{name: "zero id", method: "GET", target: "/v1/users/0", wantStatus: 400, wantDetail: `"0"`},
+		{name: "zero id on get", method: "GET", target: "/v1/users/0", wantStatus: 400, wantDetail: `"0"`},
 		{name: "zero id", method: "DELETE", target: "/v1/users/0", wantStatus: 400, wantDetail: "positive integer"},
 		{name: "id overflow", method: "GET", target: "/v1/users/99999999999999999999", wantStatus: 400, wantDetail: "positive integer"},
 		{name: "limit not a number", method: "GET", target: "/v1/users?limit=ten", wantStatus: 400, wantDetail: "limit"},
