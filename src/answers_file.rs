@@ -6,7 +6,7 @@ use std::path::Path;
 
 use toml_edit::{DocumentMut, Item, TableLike};
 
-use crate::context::{is_built_in_variable, is_variable_name};
+use crate::context::{is_built_in_variable, is_template_keyword, is_variable_name};
 use crate::error::Error;
 use crate::input_file::{ReadError, read_limited, read_text, toml_error};
 use crate::user_config::check_value_type;
@@ -237,6 +237,11 @@ impl Reader<'_> {
                 self.problem(format!(
                     "invalid variable name `{name}` in [variables]: use letters, digits and `_`, not starting \
                      with a digit"
+                ));
+            } else if is_template_keyword(name) {
+                self.problem(format!(
+                    "`{name}` in [variables] cannot be used: templates read `{name}` as a keyword; choose another \
+                     name"
                 ));
             } else if is_built_in_variable(name) {
                 self.problem(format!(

@@ -53,6 +53,15 @@ pub fn is_variable_name(name: &str) -> bool {
         && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
 }
 
+/// Reports whether minijinja reads `name` as a keyword or a constant rather than a variable, so that a template
+/// could never use a variable of that name: `{{ true }}` is always the boolean and `{{ not }}` is a syntax error.
+pub fn is_template_keyword(name: &str) -> bool {
+    matches!(
+        name,
+        "true" | "false" | "none" | "True" | "False" | "None" | "not"
+    )
+}
+
 /// Reports whether `name` is a built-in variable, which a `--set` variable may not replace.
 pub fn is_built_in_variable(name: &str) -> bool {
     VARIABLES.iter().any(|variable| variable.name == name)

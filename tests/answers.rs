@@ -48,7 +48,7 @@ fn every_problem_is_reported_at_once() {
     assert_eq!(code, 2, "{stderr}");
     assert_eq!(stdout, "");
     assert!(
-        stderr.starts_with("error: 4 problems with the answers; nothing was written\n"),
+        stderr.starts_with("error: 4 problems; nothing was written\n"),
         "{stderr}"
     );
     assert!(
@@ -89,7 +89,10 @@ fn invalid_flags_are_reported_together() {
     );
 
     assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains("2 problems with the answers"), "{stderr}");
+    assert!(
+        stderr.contains("2 problems; nothing was written"),
+        "{stderr}"
+    );
     assert!(stderr.contains("unknown database `oracle`"), "{stderr}");
     assert!(stderr.contains("(from --db)"), "{stderr}");
     assert!(
@@ -477,7 +480,10 @@ fn config_list_flags_invalid_entries() {
 
     let (code, _, stderr) = new_in(cwd.path(), &["svc"], &[]);
     assert_eq!(code, 2, "{stderr}");
-    assert!(stderr.contains("3 problems with the answers"), "{stderr}");
+    assert!(
+        stderr.contains("3 problems; nothing was written"),
+        "{stderr}"
+    );
 
     assert_eq!(config(cwd.path(), &["unset", "colour"]).0, 0);
     assert_eq!(config(cwd.path(), &["unset", "module_prefix"]).0, 0);
@@ -754,13 +760,14 @@ fn answers_file_variables_follow_the_set_rules() {
     let cwd = TempDir::new().unwrap();
     let (code, stderr) = new_with_answers(
         cwd.path(),
-        "[answers]\nname = \"svc\"\n[variables]\n\"bad name\" = \"x\"\nmodule_path = \"e\"\nteam = \"t\"\n",
+        "[answers]\nname = \"svc\"\n[variables]\n\"bad name\" = \"x\"\nmodule_path = \"e\"\nteam = \"t\"\nfalse = \"f\"\n",
     );
 
     assert_eq!(code, 2, "{stderr}");
     for expected in [
         "invalid variable name `bad name` in [variables]",
         "`module_path` in [variables] would replace the built-in variable `module_path`",
+        "`false` in [variables] cannot be used: templates read `false` as a keyword",
         "[variables] in the answers file has no effect without a template overlay",
     ] {
         assert!(stderr.contains(expected), "{expected}: {stderr}");

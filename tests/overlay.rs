@@ -178,6 +178,31 @@ fn set_cannot_shadow_built_in_variables() {
 }
 
 #[test]
+fn set_cannot_name_template_keywords() {
+    let cwd = TempDir::new().unwrap();
+    export(cwd.path(), &["Makefile"]);
+
+    // `{{ true }}` renders the boolean and `{{ not }}` does not parse, so neither variable could ever be used.
+    for keyword in ["true", "None", "not"] {
+        let (code, _, stderr) = new_with_team(cwd.path(), &["--set", &format!("{keyword}=x")]);
+
+        assert_eq!(code, 2, "{stderr}");
+        assert!(
+            stderr.contains(&format!(
+                "`--set {keyword}=...` cannot be used: templates read `{keyword}` as a keyword"
+            )),
+            "{stderr}"
+        );
+        assert!(project_files(cwd.path()).is_empty());
+    }
+    let (code, _, stderr) = new_with_team(cwd.path(), &["--set", "if=x"]);
+    assert_eq!(
+        code, 0,
+        "`if` reads as a variable in an expression: {stderr}"
+    );
+}
+
+#[test]
 fn set_without_overlay_is_rejected() {
     let cwd = TempDir::new().unwrap();
 

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use crate::answers_file::AnswersFile;
 use crate::cli::NewArgs;
-use crate::context::{is_built_in_variable, is_variable_name};
+use crate::context::{is_built_in_variable, is_template_keyword, is_variable_name};
 use crate::error::Error;
 use crate::output::{Output, printable};
 use crate::overlay::{self, Overlay};
@@ -75,9 +75,9 @@ pub(super) fn warn_about_unused_variables(
     output: &Output,
 ) {
     // Invalid names are reported as errors already.
-    let valid = variables
-        .keys()
-        .filter(|name| is_variable_name(name) && !is_built_in_variable(name));
+    let valid = variables.keys().filter(|name| {
+        is_variable_name(name) && !is_template_keyword(name) && !is_built_in_variable(name)
+    });
     let unused = overlay.unused_variables(valid);
     if unused.is_empty() || output.quiet {
         return;
@@ -193,6 +193,12 @@ pub(super) fn parse_variables(
         if !is_variable_name(key) {
             problems.push(format!(
                 "invalid variable name `{key}` in `--set`: use letters, digits and `_`, not starting with a digit"
+            ));
+            continue;
+        }
+        if is_template_keyword(key) {
+            problems.push(format!(
+                "`--set {key}=...` cannot be used: templates read `{key}` as a keyword; choose another name"
             ));
             continue;
         }

@@ -275,7 +275,7 @@ fn join_problems(problems: &[String]) -> String {
                 .map(|problem| format!("  - {problem}"))
                 .collect();
             format!(
-                "{} problems with the answers; nothing was written\n{}",
+                "{} problems; nothing was written\n{}",
                 many.len(),
                 lines.join("\n")
             )
