@@ -237,6 +237,11 @@ impl Resolution {
         self.values.push((question.key, value, source));
     }
 
+    /// Removes the value of `question`, so that it falls back to what the questions or the defaults give.
+    pub fn unset(&mut self, question: &Question) {
+        self.values.retain(|(key, ..)| *key != question.key);
+    }
+
     /// Adds a problem for every required question that has no value.
     pub fn require_name(&mut self) {
         if self.get(&NAME).is_none() && !self.invalid.contains(&NAME.key) {

@@ -182,7 +182,7 @@ fn suggest_module_element(folder: &str) -> String {
 ///
 /// A relative path with a slash whose first element contains a dot is read as a module path, unless that first
 /// element is an existing folder (`./` or an absolute path always means a folder).
-fn looks_like_module_path(arg: &str, cwd: &Path) -> bool {
+pub fn looks_like_module_path(arg: &str, cwd: &Path) -> bool {
     if arg.starts_with('.')
         || arg.starts_with('/')
         || arg.starts_with('~')

@@ -157,6 +157,56 @@ fn flags_override_environment() {
 }
 
 #[test]
+fn module_path_target_wins_over_environment_and_file() {
+    let cwd = TempDir::new().unwrap();
+    let answers = cwd.path().join("answers.toml");
+    fs::write(
+        &answers,
+        "[answers]\nname = \"svc\"\nmodule = \"example.com/file/svc\"\ngit = false\n",
+    )
+    .unwrap();
+    let answers = answers.to_str().unwrap();
+
+    let (code, _, stderr) = new_in(
+        cwd.path(),
+        &["example.com/typed/billing", "--no-git"],
+        &[("SCAFFOLD_MODULE", "example.com/env/billing")],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(go_mod(&cwd.path().join("billing")).starts_with("module example.com/typed/billing\n"));
+    assert!(
+        stderr.contains(
+            "warning: TARGET `example.com/typed/billing` is a module path, so it is used instead of the module \
+             `example.com/env/billing` from SCAFFOLD_MODULE"
+        ),
+        "{stderr}"
+    );
+
+    let (code, _, stderr) = new_in(
+        cwd.path(),
+        &["example.com/typed/ledger", "--answers", answers],
+        &[],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(go_mod(&cwd.path().join("ledger")).starts_with("module example.com/typed/ledger\n"));
+    assert!(stderr.contains("from the answers file"), "{stderr}");
+
+    let (code, _, stderr) = new_in(
+        cwd.path(),
+        &[
+            "example.com/typed/audit",
+            "--module",
+            "example.com/flag/audit",
+            "--no-git",
+        ],
+        &[],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(go_mod(&cwd.path().join("audit")).starts_with("module example.com/flag/audit\n"));
+    assert_eq!(stderr, "", "`--module` wins without a warning");
+}
+
+#[test]
 fn answers_file_reproduces_project_byte_for_byte() {
     let first = TempDir::new().unwrap();
     let (code, _, stderr) = new_in(

@@ -15,7 +15,7 @@ use crate::prompt;
 use crate::questions::{
     ALL, AnswerSources, DATABASE, FlagValues, GIT, MODULE, NAME, Question, Resolution, Source,
 };
-use crate::spec::{Answers, Database, ProjectSpec};
+use crate::spec::{Answers, Database, ProjectSpec, looks_like_module_path};
 use crate::toolchain::GoToolchain;
 use crate::user_config::{UserConfig, UserDefaults};
 use crate::writer;
@@ -191,6 +191,7 @@ fn gather(
     };
     let mut resolution = Resolution::resolve(&sources);
     problems.append(&mut resolution.problems);
+    prefer_typed_module_path(&mut resolution, context.cwd, &context.output);
 
     if interactive && problems.is_empty() {
         prompt::ask(
@@ -224,6 +225,30 @@ fn gather(
         _ => {}
     }
     Err(Error::InvalidInput(join_problems(&problems)))
+}
+
+/// Lets a module path typed as TARGET win over a module from the environment or an answers file, because it is as
+/// explicit as `--module`; `--module` itself still wins. Warns when the two differ, since one of them is dropped.
+fn prefer_typed_module_path(resolution: &mut Resolution, cwd: &Path, output: &Output) {
+    let from = match resolution.source(&MODULE) {
+        Some(Source::Environment) => MODULE.env,
+        Some(Source::AnswersFile) => "the answers file",
+        _ => return,
+    };
+    let (Some(target), Some(module)) = (resolution.get(&NAME), resolution.get(&MODULE)) else {
+        return;
+    };
+    if resolution.source(&NAME) != Some(Source::Flag) || !looks_like_module_path(target, cwd) {
+        return;
+    }
+    if target != module && !output.quiet {
+        eprintln!(
+            "warning: TARGET `{}` is a module path, so it is used instead of the module `{}` from {from}",
+            printable(target),
+            printable(module)
+        );
+    }
+    resolution.unset(&MODULE);
 }
 
 /// The answer sources read from files before the questions are resolved.
@@ -307,17 +332,27 @@ fn report_sources(
                 let value = resolution.get(question).unwrap_or_default();
                 format!("{} = {value} (from {from})", question.key)
             }
-            None => unset_answer(question, spec, user),
+            None => unset_answer(question, spec, user, resolution.get(&NAME)),
         };
         output.detail(&line);
     }
 }
 
 /// Describes the value a question gets when no source gave one.
-fn unset_answer(question: &Question, spec: &ProjectSpec, user: &UserDefaults) -> String {
+fn unset_answer(
+    question: &Question,
+    spec: &ProjectSpec,
+    user: &UserDefaults,
+    target: Option<&str>,
+) -> String {
     let key = question.key;
     if question.key == MODULE.key {
-        let from = if user.module_prefix.is_some() {
+        let typed = target.is_some_and(|target| {
+            target.contains('/') && target == spec.names.module_path.as_str()
+        });
+        let from = if typed {
+            "from the module path given as TARGET"
+        } else if user.module_prefix.is_some() {
             "derived from the folder name and the user config's module_prefix"
         } else {
             "derived from the folder name"
