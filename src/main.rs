@@ -1,11 +1,13 @@
 use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
 
 use clap::Parser;
-use scaffold::cli::{Cli, Command};
+use scaffold::cli::{Cli, Command, NewArgs};
 use scaffold::commands;
 use scaffold::error::{EXIT_FAILURE, Error};
 use scaffold::output::{Output, printable};
+use scaffold::questions::check_variables_are_unicode;
 use scaffold::user_config::UserConfig;
 
 fn main() -> ExitCode {
@@ -14,25 +16,7 @@ fn main() -> ExitCode {
     let output = Output::detect(cli.quiet, cli.verbose);
     let mut stdout = io::stdout().lock();
     let result = match &cli.command {
-        Command::New(args) => match std::env::current_dir() {
-            Ok(cwd) => {
-                let env = |key: &str| std::env::var(key).ok();
-                let context = commands::new::RunContext {
-                    cwd: &cwd,
-                    env: &env,
-                    config_path: UserConfig::default_path(),
-                    // The prompts read keys from stdin and draw on stderr, so both must be terminals.
-                    // With stderr sent to a file, a prompt could neither be seen nor be answered.
-                    terminal: io::stdin().is_terminal()
-                        && io::stdout().is_terminal()
-                        && io::stderr().is_terminal(),
-                    output,
-                    interrupted,
-                };
-                commands::new::run(args, &context, &mut stdout)
-            }
-            Err(source) => Err(Error::stream("read", "the current folder", source)),
-        },
+        Command::New(args) => run_new(args, output, interrupted, &mut stdout),
         Command::Config(command) => match UserConfig::default_path() {
             Some(path) => commands::config::run(command, &path, &mut stdout),
             None => Err(Error::InvalidInput(
@@ -58,4 +42,29 @@ fn main() -> ExitCode {
             ExitCode::from(error.exit_code().max(EXIT_FAILURE))
         }
     }
+}
+
+fn run_new(
+    args: &NewArgs,
+    output: Output,
+    interrupted: &'static AtomicBool,
+    stdout: &mut impl Write,
+) -> Result<(), Error> {
+    let cwd = std::env::current_dir()
+        .map_err(|source| Error::stream("read", "the current folder", source))?;
+    check_variables_are_unicode(|key| std::env::var(key)).map_err(Error::InvalidInput)?;
+    let env = |key: &str| std::env::var(key).ok();
+    let context = commands::new::RunContext {
+        cwd: &cwd,
+        env: &env,
+        config_path: UserConfig::default_path(),
+        // The prompts read keys from stdin and draw on stderr, so both must be terminals.
+        // With stderr sent to a file, a prompt could neither be seen nor be answered.
+        terminal: io::stdin().is_terminal()
+            && io::stdout().is_terminal()
+            && io::stderr().is_terminal(),
+        output,
+        interrupted,
+    };
+    commands::new::run(args, &context, stdout)
 }

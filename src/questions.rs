@@ -56,6 +56,36 @@ pub const GIT: Question = Question {
 /// Every question, in the order they are asked.
 pub const ALL: [&Question; 4] = [&NAME, &MODULE, &DATABASE, &GIT];
 
+/// Every environment variable that `scaffold new` reads.
+pub const VARIABLES: [&str; 5] = [
+    NAME.env,
+    MODULE.env,
+    DATABASE.env,
+    GIT.env,
+    "SCAFFOLD_TEMPLATES",
+];
+
+/// Rejects the variables of [`VARIABLES`] that are set to text that is not UTF-8. Reading them as unset instead
+/// would ignore the user's setting without a word, for example fall back to no overlay.
+pub fn check_variables_are_unicode(
+    var: impl Fn(&str) -> Result<String, std::env::VarError>,
+) -> Result<(), String> {
+    let invalid: Vec<&str> = VARIABLES
+        .into_iter()
+        .filter(|key| matches!(var(key), Err(std::env::VarError::NotUnicode(_))))
+        .collect();
+    match invalid.as_slice() {
+        [] => Ok(()),
+        [key] => Err(format!(
+            "the environment variable {key} is not valid UTF-8; unset it, or give the value on the command line"
+        )),
+        keys => Err(format!(
+            "the environment variables {} are not valid UTF-8; unset them, or give the values on the command line",
+            keys.join(", ")
+        )),
+    }
+}
+
 fn validate_name(text: &str) -> Result<String, String> {
     if text.trim().is_empty() {
         return Err("the project name is empty; use a folder name such as `billing`".into());

@@ -198,10 +198,17 @@ pub fn looks_like_module_path(arg: &str, cwd: &Path) -> bool {
 
 /// Returns the project folder's name, taking it from the path as typed when it ends in a name.
 fn folder_name(target: &Path, typed: &str) -> Result<String, Error> {
-    let name = target.file_name().and_then(|name| name.to_str());
+    let name = target.file_name();
+    if let Some(name) = name.filter(|name| name.to_str().is_none()) {
+        return Err(Error::InvalidInput(format!(
+            "the folder name `{}` is not valid UTF-8, so it cannot name the project; pass a folder name such as \
+             `./billing`",
+            name.to_string_lossy()
+        )));
+    }
     // Linux and macOS limit a file name to 255 bytes.
     const MAX_NAME_BYTES: usize = 255;
-    match name {
+    match name.and_then(|name| name.to_str()) {
         Some(name) if name.len() > MAX_NAME_BYTES => Err(Error::InvalidInput(format!(
             "the folder name `{name}` is {} bytes long; file systems allow at most {MAX_NAME_BYTES}",
             name.len()
@@ -238,6 +245,21 @@ mod tests {
             ..Answers::new(target)
         };
         ProjectSpec::resolve(&answers, Path::new("/work/here"))
+    }
+
+    #[test]
+    fn non_utf8_current_folder_is_named_as_such() {
+        use std::os::unix::ffi::OsStrExt;
+
+        let cwd = Path::new(std::ffi::OsStr::from_bytes(b"/work/nu\xffdir"));
+        let error = ProjectSpec::resolve(&Answers::new("."), cwd).unwrap_err();
+
+        assert!(
+            error
+                .to_string()
+                .starts_with("the folder name `nu\u{fffd}dir` is not valid UTF-8"),
+            "{error}"
+        );
     }
 
     #[test]

@@ -138,6 +138,28 @@ fn environment_variables_give_answers() {
 }
 
 #[test]
+fn non_unicode_variables_are_rejected() {
+    use std::os::unix::ffi::OsStrExt;
+
+    let cwd = TempDir::new().unwrap();
+    let not_utf8 = std::ffi::OsStr::from_bytes(b"tpl\xff");
+
+    let (output, stdout, stderr) = run(scaffold(cwd.path())
+        .args(["new", "billing", "--no-git"])
+        .env("SCAFFOLD_TEMPLATES", not_utf8)
+        .env("SCAFFOLD_DB", not_utf8));
+
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(stdout, "");
+    assert_eq!(
+        stderr,
+        "error: the environment variables SCAFFOLD_DB, SCAFFOLD_TEMPLATES are not valid UTF-8; unset them, or give \
+         the values on the command line\n"
+    );
+    assert!(!cwd.path().join("billing").exists());
+}
+
+#[test]
 fn flags_override_environment() {
     let cwd = TempDir::new().unwrap();
 
