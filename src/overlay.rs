@@ -309,6 +309,17 @@ pub fn check_relative(path: &str) -> Result<(), String> {
     }
 }
 
+/// Explains a templates folder that starts with `~`, which a shell expands only at the start of a word, so that
+/// quoted or stored paths reach scaffold unexpanded. scaffold does not expand it either, as no other program would.
+pub fn unexpanded_home(folder: &str) -> Option<String> {
+    folder.starts_with('~').then(|| {
+        format!(
+            "`~` in the templates folder `{folder}` is the home folder only to a shell, which did not expand it \
+             here; use an absolute path instead"
+        )
+    })
+}
+
 /// Returns the overlay folder and what named it: the flag, else `SCAFFOLD_TEMPLATES`, else the user config.
 pub fn locate(
     flag: Option<&Path>,

@@ -71,6 +71,9 @@ fn parse_templates(text: &str) -> Result<Item, String> {
     if text.trim().is_empty() {
         return Err("the templates folder is empty; give a folder path".into());
     }
+    if let Some(problem) = crate::overlay::unexpanded_home(text) {
+        return Err(problem);
+    }
     let folder = std::path::absolute(text)
         .map_err(|error| format!("invalid templates folder `{text}`: {error}"))?;
     if folder.exists() && !folder.is_dir() {

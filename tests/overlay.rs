@@ -203,6 +203,40 @@ fn set_cannot_name_template_keywords() {
 }
 
 #[test]
+fn unexpanded_home_in_templates_folder_is_explained() {
+    let cwd = TempDir::new().unwrap();
+    // HOME is the test's folder, so `~/team` would name the exported overlay if anything expanded it.
+    export(cwd.path(), &["Makefile"]);
+    let explained = "`~` in the templates folder `~/team` is the home folder only to a shell, which did not \
+                     expand it here; use an absolute path instead";
+
+    let (code, _, stderr) = scaffold_in(cwd.path(), &["new", "svc", "--templates", "~/team"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(stderr, format!("error: {explained} (from --templates)\n"));
+
+    let (output, _, stderr) = run(scaffold(cwd.path())
+        .args(["new", "svc"])
+        .env("SCAFFOLD_TEMPLATES", "~/team"));
+    assert_eq!(output.status.code(), Some(2), "{stderr}");
+    assert_eq!(
+        stderr,
+        format!("error: {explained} (from SCAFFOLD_TEMPLATES)\n")
+    );
+
+    let (code, _, stderr) = scaffold_in(cwd.path(), &["config", "set", "templates", "~/team"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains(explained), "{stderr}");
+
+    let folder = cwd.path().join(".config/scaffold");
+    fs::create_dir_all(&folder).unwrap();
+    fs::write(folder.join("config.toml"), "templates = \"~/team\"\n").unwrap();
+    let (code, _, stderr) = scaffold_in(cwd.path(), &["new", "svc"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains(explained), "{stderr}");
+    assert!(project_files(cwd.path()).is_empty());
+}
+
+#[test]
 fn set_without_overlay_is_rejected() {
     let cwd = TempDir::new().unwrap();
 

@@ -8,7 +8,7 @@ use crate::answers_file::AnswersFile;
 use crate::cli::NewArgs;
 use crate::context::{is_built_in_variable, is_template_keyword, is_variable_name};
 use crate::error::Error;
-use crate::output::{Output, printable};
+use crate::output::{Output, counted, printable};
 use crate::overlay::{self, Overlay};
 use crate::plan::Plan;
 use crate::user_config::UserDefaults;
@@ -32,6 +32,9 @@ pub(super) fn load_overlay(
     ) else {
         return Ok(None);
     };
+    if let Some(problem) = folder.to_str().and_then(overlay::unexpanded_home) {
+        return Err(Error::InvalidInput(format!("{problem} (from {source})")));
+    }
     let folder = context.cwd.join(folder);
     let overlay = Overlay::load(&folder).map_err(|error| match error {
         Error::InvalidInput(message) if source != "--templates" => Error::InvalidInput(format!(
@@ -49,8 +52,8 @@ pub(super) fn load_overlay(
         }
     }
     context.output.detail(&format!(
-        "overlay: {} files from {}",
-        overlay.files.len(),
+        "overlay: {} from {} (from {source})",
+        counted(overlay.files.len(), "file"),
         folder.display()
     ));
     Ok(Some((folder, overlay)))
