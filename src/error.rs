@@ -47,6 +47,10 @@ pub enum Error {
     #[error("interrupted while checking the Go version; the project files in `{}` are complete", path.display())]
     InterruptedDuringGoCheck { path: PathBuf },
 
+    /// Printing failed after the project was written, so the message must say that the project exists.
+    #[error("created `{}`, but failed to print its summary to standard output: {source}", path.display())]
+    SummaryNotPrinted { path: PathBuf, source: io::Error },
+
     /// `scaffold config get` of a key the file does not set. Nothing is printed on stdout, so scripts can tell
     /// an unset key from an empty value by the exit code, as with `git config --get`.
     #[error("`{key}` is not set in `{}`", path.display())]
@@ -94,7 +98,7 @@ impl Error {
 
     /// Reports whether this is a write to a pipe whose reader has gone, as when the output goes to `head`.
     pub fn is_broken_pipe(&self) -> bool {
-        matches!(self, Self::Io { source, .. } | Self::Stream { source, .. }
+        matches!(self, Self::Io { source, .. } | Self::Stream { source, .. } | Self::SummaryNotPrinted { source, .. }
             if source.kind() == io::ErrorKind::BrokenPipe)
     }
 
@@ -112,6 +116,7 @@ impl Error {
             Self::Render { .. }
             | Self::Io { .. }
             | Self::Stream { .. }
+            | Self::SummaryNotPrinted { .. }
             | Self::ConfigKeyNotSet { .. } => EXIT_FAILURE,
         }
     }

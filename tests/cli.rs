@@ -418,6 +418,32 @@ fn unlock_folder(dir: &Path) {
 }
 
 #[test]
+fn failed_summary_says_project_exists() {
+    let cwd = TempDir::new().unwrap();
+    let full = fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .unwrap();
+
+    let output = scaffold(cwd.path())
+        .args(["new", "billing", "--no-git"])
+        .stdout(full)
+        .output()
+        .unwrap();
+
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.starts_with(&format!(
+            "error: created `{}`, but failed to print its summary to standard output: ",
+            cwd.path().join("billing").display()
+        )),
+        "{stderr}"
+    );
+    assert!(cwd.path().join("billing/scaffold.toml").is_file());
+}
+
+#[test]
 fn closed_stdin_never_blocks() {
     let cwd = TempDir::new().unwrap();
     let started = Instant::now();

@@ -140,7 +140,11 @@ pub fn run(args: &NewArgs, context: &RunContext<'_>, out: &mut dyn Write) -> Res
         go: &go,
         overwritten: &overwritten,
     };
-    print_summary(&summary, context.cwd, out).map_err(stdout_error)?;
+    let printed = |source| Error::SummaryNotPrinted {
+        path: spec.target.clone(),
+        source,
+    };
+    print_summary(&summary, context.cwd, out).map_err(printed)?;
     if interactive {
         let overlay_skipped = args.no_templates
             && overlay::locate(None, context.env, user.templates.as_deref()).is_some();
@@ -155,7 +159,7 @@ pub fn run(args: &NewArgs, context: &RunContext<'_>, out: &mut dyn Write) -> Res
             out,
             "\nto create the same project without questions:\n  {command}"
         )
-        .map_err(stdout_error)?;
+        .map_err(printed)?;
     }
     Ok(())
 }
