@@ -675,6 +675,28 @@ fn export_rejects_unknown_paths_and_list_shows_all() {
 }
 
 #[test]
+fn export_to_a_file_is_a_conflict() {
+    let cwd = TempDir::new().unwrap();
+    fs::write(cwd.path().join("Makefile"), "all:\n").unwrap();
+
+    let (code, stdout, stderr) = scaffold_in(
+        cwd.path(),
+        &["templates", "export", "Dockerfile", "--to", "Makefile"],
+    );
+
+    assert_eq!(code, 73, "{stderr}");
+    assert_eq!(stdout, "");
+    assert_eq!(
+        stderr,
+        "error: `Makefile` already exists and is not a folder; nothing was written\n"
+    );
+    assert_eq!(
+        fs::read_to_string(cwd.path().join("Makefile")).unwrap(),
+        "all:\n"
+    );
+}
+
+#[test]
 fn export_keeps_an_unreadable_manifest() {
     let cwd = TempDir::new().unwrap();
     let team = export(cwd.path(), &["Makefile"]);
