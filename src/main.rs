@@ -2,7 +2,7 @@ use std::io::{self, IsTerminal, Write};
 use std::process::ExitCode;
 use std::sync::atomic::AtomicBool;
 
-use clap::Parser;
+use clap::{CommandFactory, Parser};
 use scaffold::cli::{Cli, Command, NewArgs};
 use scaffold::commands;
 use scaffold::error::{EXIT_FAILURE, Error};
@@ -12,6 +12,15 @@ use scaffold::user_config::UserConfig;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    // clap checks `conflicts_with` only among flags given at the same level, so `-q new -v` gets through.
+    if cli.quiet && cli.verbose {
+        Cli::command()
+            .error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "the argument '--quiet' cannot be used with '--verbose'",
+            )
+            .exit();
+    }
     let interrupted = scaffold::interrupt::install();
     let output = Output::detect(cli.quiet, cli.verbose);
     let mut stdout = io::stdout().lock();

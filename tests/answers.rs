@@ -651,6 +651,30 @@ fn quiet_prints_nothing_and_verbose_names_sources() {
 }
 
 #[test]
+fn quiet_and_verbose_conflict_at_any_level() {
+    let cwd = TempDir::new().unwrap();
+
+    for args in [
+        &["new", "svc", "-q", "-v"][..],
+        &["-q", "new", "svc", "-v"],
+        &["-v", "-q", "new", "svc"],
+    ] {
+        let (output, stdout, stderr) = run(scaffold(cwd.path()).args(args));
+
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert_eq!(stdout, "", "{args:?}");
+        // clap names the flags in the order it met them.
+        assert!(
+            stderr.starts_with("error: the argument '--quiet' cannot be used with '--verbose'")
+                || stderr
+                    .starts_with("error: the argument '--verbose' cannot be used with '--quiet'"),
+            "{args:?}: {stderr}"
+        );
+        assert!(!cwd.path().join("svc").exists(), "{args:?}");
+    }
+}
+
+#[test]
 fn completions_are_printed() {
     let cwd = TempDir::new().unwrap();
     for shell in ["bash", "zsh", "fish", "powershell"] {
