@@ -151,10 +151,15 @@ impl AnswersFile {
             "overlay.excluded",
         );
         let file_hashes = reader.strings(document.get("files"), "files");
-        let written_by = document
+        let version = document
             .get("scaffold")
-            .and_then(|tool| tool.get("version"))
-            .and_then(Item::as_str);
+            .and_then(|tool| tool.get("version"));
+        if let Some(Err(problem)) =
+            version.map(|item| check_value_type("version", Some("scaffold"), item, false))
+        {
+            reader.problem(problem);
+        }
+        let written_by = version.and_then(Item::as_str);
         Ok(Self {
             label,
             written_by: written_by.map(str::to_owned),

@@ -838,6 +838,16 @@ fn answers_file_tables_are_checked() {
     );
     assert!(!cwd.path().join("svc").exists());
 
+    let (code, stderr) = new_with_answers(
+        cwd.path(),
+        "[scaffold]\nversion = 7\n[answers]\nname = \"svc\"\n",
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("invalid value `7` for `version`; use a string in quotes"),
+        "{stderr}"
+    );
+
     let (code, stderr) = new_with_answers(cwd.path(), "scaffold = 1\n[answers]\nname = \"svc\"\n");
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("`scaffold` must be a table"), "{stderr}");
