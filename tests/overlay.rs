@@ -675,6 +675,31 @@ fn export_rejects_unknown_paths_and_list_shows_all() {
 }
 
 #[test]
+fn replacement_of_template_project_lacks_is_named() {
+    let cwd = TempDir::new().unwrap();
+    export(cwd.path(), &["cmd/server/migrate.go"]);
+
+    let (code, _, stderr) = new_with_team(cwd.path(), &["--db", "none"]);
+
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        stderr.contains(
+            "warning: the overlay file `cmd/server/migrate.go` replaces a built-in template that this project does \
+             not get, so it is left out too; that template is for projects with a SQL database"
+        ),
+        "{stderr}"
+    );
+    assert!(!cwd.path().join("svc/cmd/server/migrate.go").exists());
+
+    let (code, _, stderr) = scaffold_in(
+        cwd.path(),
+        &["new", "sql", "--templates", "team", "--no-git"],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("left out"), "{stderr}");
+}
+
+#[test]
 fn export_to_a_file_is_a_conflict() {
     let cwd = TempDir::new().unwrap();
     fs::write(cwd.path().join("Makefile"), "all:\n").unwrap();

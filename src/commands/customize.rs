@@ -106,6 +106,32 @@ const IMPLICIT_USES: [(&str, &str); 3] = [
     ("docker-compose.yml", "docker compose"),
 ];
 
+/// Warns about overlay files that replace a built-in template this project does not get, such as
+/// `cmd/server/migrate.go` with `--db none`. They are left out, like the built-in they replace, because they are
+/// written for the projects that have it.
+pub(super) fn warn_about_unused_replacements(overlay: &Overlay, plan: &Plan, output: &Output) {
+    if output.quiet {
+        return;
+    }
+    for file in &overlay.files {
+        let Some(built_in) = crate::templates::find(&file.path) else {
+            continue;
+        };
+        if plan.files.iter().any(|planned| planned.path == file.path) {
+            continue;
+        }
+        if overlay.excluded.contains(&file.path) {
+            continue;
+        }
+        eprintln!(
+            "warning: the overlay file `{}` replaces a built-in template that this project does not get, so it \
+             is left out too; that template is for {}",
+            printable(&file.path),
+            built_in.when.description
+        );
+    }
+}
+
 /// Warns about generated files that still use a built-in file the overlay excludes, such as the CI step that builds
 /// the excluded `Dockerfile`. Those files would fail or mislead until the team overrides or edits them. A file counts
 /// when it contains the excluded file's name or a command in `IMPLICIT_USES` that reads it, so a mention in prose

@@ -22,7 +22,8 @@ use crate::writer;
 
 use super::customize::{
     customization_summary, load_overlay, parse_variables, variables_without_overlay,
-    warn_about_excluded_references, warn_about_repeated_variables, warn_about_unused_variables,
+    warn_about_excluded_references, warn_about_repeated_variables, warn_about_unused_replacements,
+    warn_about_unused_variables,
 };
 use super::recreate;
 use super::summary::{Summary, equivalent_command, print_dry_run, print_summary};
@@ -79,6 +80,7 @@ pub fn run(args: &NewArgs, context: &RunContext<'_>, out: &mut dyn Write) -> Res
     let plan = Plan::render_with(&spec, customization)?;
     if let Some(overlay) = &overlay {
         warn_about_excluded_references(overlay, &plan, &context.output);
+        warn_about_unused_replacements(overlay, &plan, &context.output);
     }
     if let Some(file) = &answers_file {
         let rendered = recreate::Rendered {
