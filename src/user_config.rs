@@ -145,7 +145,10 @@ impl UserConfig {
         };
         let text = match read_text(path) {
             Ok(text) => text,
-            Err(ReadError::NotFound) => String::new(),
+            Err(ReadError::NotFound) => {
+                check_not_dangling(path)?;
+                String::new()
+            }
             Err(error) => return Err(error.into_error(path, "read", invalid)),
         };
         let document = text
@@ -371,6 +374,20 @@ fn display_item(item: &Item) -> String {
         Some(text) => text.to_owned(),
         None => item.to_string().trim().to_owned(),
     }
+}
+
+/// Rejects a config path that is a link to a missing file. Reading it as no config would drop the defaults the
+/// user keeps in the linked file, as dotfile managers arrange, and writing through it has nothing to keep.
+fn check_not_dangling(path: &Path) -> Result<(), Error> {
+    let Ok(target) = fs::read_link(path) else {
+        return Ok(());
+    };
+    Err(Error::InvalidInput(format!(
+        "the config file `{}` is a link to `{}`, which does not exist; restore that file, or delete the link to \
+         start again from the built-in defaults",
+        path.display(),
+        target.display()
+    )))
 }
 
 #[cfg(test)]

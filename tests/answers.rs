@@ -740,6 +740,32 @@ fn config_set_keeps_linked_file() {
     assert_eq!(fs::read_to_string(&shared).unwrap(), "git = false\n");
 }
 
+#[test]
+fn dangling_config_link_is_reported_alike() {
+    let cwd = TempDir::new().unwrap();
+    let folder = cwd.path().join(".config/scaffold");
+    fs::create_dir_all(&folder).unwrap();
+    let missing = cwd.path().join("dotfiles/scaffold.toml");
+    std::os::unix::fs::symlink(&missing, folder.join("config.toml")).unwrap();
+    let expected = format!(
+        "error: the config file `{}` is a link to `{}`, which does not exist; restore that file, or delete the link \
+         to start again from the built-in defaults\n",
+        folder.join("config.toml").display(),
+        missing.display()
+    );
+
+    for args in [&["list"][..], &["set", "git", "false"]] {
+        let (code, stdout, stderr) = config(cwd.path(), args);
+        assert_eq!(code, 2, "{args:?}: {stderr}");
+        assert_eq!(stdout, "", "{args:?}");
+        assert_eq!(stderr, expected, "{args:?}");
+    }
+    let (code, _, stderr) = new_in(cwd.path(), &["svc"], &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(stderr, expected);
+    assert!(!missing.exists());
+}
+
 /// Runs scaffold with `args` in `cwd` and returns its exit code and stderr. It kills a run that has not exited
 /// within 20 s, so that a hang fails the test instead of blocking the suite.
 fn scaffold_within_deadline(cwd: &Path, args: &[&str]) -> (i32, String) {
