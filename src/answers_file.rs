@@ -29,6 +29,8 @@ pub struct AnswersFile {
     pub file_hashes: BTreeMap<String, String>,
     /// One line per entry of the wrong type or with an unknown key, to be reported with every other problem.
     pub problems: Vec<String>,
+    /// Keys of `[answers]` whose value has the wrong type, so that they are not also reported as missing.
+    pub invalid_answers: Vec<String>,
 }
 
 /// Keys an `[answers]` table may contain, the same as the question keys.
@@ -124,6 +126,7 @@ impl AnswersFile {
         let mut reader = Reader {
             origin: &origin,
             problems: Vec::new(),
+            invalid_answers: Vec::new(),
         };
         for (key, item) in document.iter() {
             if !TABLES.contains(&key) {
@@ -169,6 +172,7 @@ impl AnswersFile {
             overlay_excluded,
             file_hashes,
             problems: reader.problems,
+            invalid_answers: reader.invalid_answers,
         })
     }
 
@@ -184,6 +188,7 @@ impl AnswersFile {
 struct Reader<'a> {
     origin: &'a str,
     problems: Vec<String>,
+    invalid_answers: Vec<String>,
 }
 
 impl Reader<'_> {
@@ -205,6 +210,7 @@ impl Reader<'_> {
             }
             if let Err(problem) = check_value_type(key, Some("answers"), item, key == "git") {
                 self.problem(problem);
+                self.invalid_answers.push(key.to_owned());
                 continue;
             }
             let text = match item.as_bool() {

@@ -766,6 +766,36 @@ fn dangling_config_link_is_reported_alike() {
     assert!(!missing.exists());
 }
 
+#[test]
+fn invalid_entries_are_not_reported_twice() {
+    let cwd = TempDir::new().unwrap();
+    let answers = cwd.path().join("answers.toml");
+    fs::write(&answers, "[answers]\nname = 5\n").unwrap();
+
+    let (code, _, stderr) = new_in(cwd.path(), &["--answers", answers.to_str().unwrap()], &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(stderr.contains("invalid value `5` for `name`"), "{stderr}");
+    assert!(!stderr.contains("missing project folder"), "{stderr}");
+
+    let folder = cwd.path().join(".config/scaffold");
+    fs::create_dir_all(&folder).unwrap();
+    fs::write(
+        folder.join("config.toml"),
+        "templates = \"/nonexistent/team\"\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = new_in(cwd.path(), &["svc", "--set", "team=payments"], &[]);
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("the templates folder `/nonexistent/team` does not exist"),
+        "{stderr}"
+    );
+    assert!(
+        !stderr.contains("has no effect without a template overlay"),
+        "{stderr}"
+    );
+}
+
 /// Runs scaffold with `args` in `cwd` and returns its exit code and stderr. It kills a run that has not exited
 /// within 20 s, so that a hang fails the test instead of blocking the suite.
 fn scaffold_within_deadline(cwd: &Path, args: &[&str]) -> (i32, String) {

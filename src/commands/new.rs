@@ -45,6 +45,8 @@ pub fn run(args: &NewArgs, context: &RunContext<'_>, out: &mut dyn Write) -> Res
     let interactive = context.terminal && !args.yes;
     let mut problems = Vec::new();
     let user = load_user_defaults(context.config_path.as_deref(), &mut problems)?;
+    // An invalid config drops all its defaults, and it may have named an overlay.
+    let config_invalid = !problems.is_empty();
     let answers_file = args.answers.as_deref().map(AnswersFile::load).transpose()?;
     if let Some(file) = &answers_file {
         problems.extend(file.problems.iter().cloned());
@@ -56,7 +58,7 @@ pub fn run(args: &NewArgs, context: &RunContext<'_>, out: &mut dyn Write) -> Res
     for (key, text) in &variables {
         context.output.detail(&format!("variable {key} = {text}"));
     }
-    if overlay.is_none() {
+    if overlay.is_none() && !config_invalid {
         problems.extend(variables_without_overlay(args, answers_file.as_ref()));
     }
     if let Some(file) = &answers_file {
@@ -211,7 +213,10 @@ fn gather(
     }
     // With a terminal, a missing name is asked for, so it is a problem only without one. Other problems stop
     // the run before the questions, because the answers given must be fixed first.
-    if !interactive {
+    let name_invalid_in_file = sources
+        .answers_file
+        .is_some_and(|file| file.invalid_answers.iter().any(|key| key == NAME.key));
+    if !interactive && !name_invalid_in_file {
         resolution.require_name();
     }
     problems.append(&mut resolution.problems);
