@@ -170,7 +170,7 @@ impl ModuleSource {
 
 /// Suggests the binary's name as the last module path element, so that the suggestion and the generated names
 /// agree, unless that name is `vendor`, which no module path may contain.
-fn suggest_module_element(folder: &str) -> String {
+pub fn suggest_module_element(folder: &str) -> String {
     match crate::names::app_name(folder) {
         Some(name) if name == "vendor" => "vendor-service".to_owned(),
         Some(name) => name,

@@ -97,6 +97,29 @@ fn full_run_then_equivalent_command() {
 }
 
 #[test]
+fn module_prompt_suggests_path_for_any_folder() {
+    let cwd = TempDir::new().unwrap();
+    let mut session = spawn(cwd.path(), &["Foo Bar"]);
+
+    session.exp_string("Go module path").unwrap();
+    session.exp_string("example.com/foo-bar").unwrap();
+    press(&mut session, "\r");
+    session.exp_string("Database").unwrap();
+    press(&mut session, "\r");
+    session.exp_string("Create a git repository").unwrap();
+    press(&mut session, "n");
+    session.exp_string("Create the project?").unwrap();
+    press(&mut session, "y");
+    read_equivalent_command(&mut session);
+
+    let go_mod = std::fs::read_to_string(cwd.path().join("Foo Bar/go.mod")).unwrap();
+    assert!(
+        go_mod.starts_with("module example.com/foo-bar\n"),
+        "{go_mod}"
+    );
+}
+
+#[test]
 fn equivalent_command_keeps_force_and_dash_folder() {
     let cwd = TempDir::new().unwrap();
     let mut session = spawn(cwd.path(), &["--force", "--no-git", "--db", "none"]);

@@ -12,7 +12,7 @@ mod text;
 use crate::error::Error;
 use crate::output::printable;
 use crate::questions::{DATABASE, GIT, MODULE, NAME, Question, Resolution, Source};
-use crate::spec::{Answers, Database, ProjectSpec};
+use crate::spec::{Answers, Database, ProjectSpec, suggest_module_element};
 use crate::user_config::UserDefaults;
 use crate::writer;
 
@@ -137,15 +137,29 @@ fn confirm(theme: &dyn Theme, prompt: &str, default: bool) -> Result<bool, Error
         .ok_or(Error::Interrupted)
 }
 
-/// Computes the module path a folder name gets without `--module`, to offer it as the default.
+/// Computes the module path a folder name gets without `--module`, to offer it as the default. For a folder name
+/// that is no valid module path, such as `Foo Bar`, it offers the one the error without a terminal suggests.
 fn derived_module(name: &str, user: &UserDefaults, cwd: &Path) -> Option<String> {
-    let answers = Answers {
-        module_prefix: user.module_prefix.clone(),
-        ..Answers::new(name)
+    let resolve = |module: Option<String>| {
+        let answers = Answers {
+            module,
+            module_prefix: user.module_prefix.clone(),
+            ..Answers::new(name)
+        };
+        ProjectSpec::resolve(&answers, cwd)
+            .ok()
+            .map(|spec| spec.names.module_path.to_string())
     };
-    ProjectSpec::resolve(&answers, cwd)
-        .ok()
-        .map(|spec| spec.names.module_path.to_string())
+    resolve(None).or_else(|| {
+        let folder = Path::new(name).file_name()?.to_str()?;
+        let prefix = user.module_prefix.as_deref().unwrap_or("example.com");
+        let suggested = format!(
+            "{}/{}",
+            prefix.trim_end_matches('/'),
+            suggest_module_element(folder)
+        );
+        resolve(Some(suggested))
+    })
 }
 
 fn print_summary(resolution: &Resolution, cwd: &Path, customization: &[String]) {
