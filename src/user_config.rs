@@ -4,6 +4,7 @@
 //! The file is edited with toml_edit, so comments, order and formatting the user wrote survive `config set`.
 
 use std::fs;
+use std::io;
 use std::path::{Path, PathBuf};
 
 use toml_edit::{DocumentMut, Item, value};
@@ -256,8 +257,15 @@ impl UserConfig {
         };
         let folder = destination.parent().unwrap_or(Path::new("."));
         fs::create_dir_all(folder).map_err(|source| Error::io("create", folder, source))?;
-        let temporary = tempfile::NamedTempFile::new_in(folder)
-            .map_err(|source| Error::io("create a temporary file in", folder, source))?;
+        let temporary = tempfile::NamedTempFile::new_in(folder).map_err(|source| {
+            // tempfile's message ends with the random path it tried, which names no file the user can act
+            // on, and it hides the OS error code, so only the kind of error is kept.
+            Error::io(
+                "create a temporary file in",
+                folder,
+                io::Error::from(source.kind()),
+            )
+        })?;
         fs::write(temporary.path(), self.document.to_string())
             .map_err(|source| Error::io("write", temporary.path(), source))?;
         // The temporary file is created with mode 0600; an existing file keeps its own.

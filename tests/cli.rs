@@ -582,6 +582,33 @@ fn scaffold_unprivileged(cwd: &Path, args: &[&str]) -> (i32, String, String) {
 }
 
 #[test]
+fn read_only_config_folder_is_named() {
+    let cwd = TempDir::new().unwrap();
+    fs::set_permissions(cwd.path(), fs::Permissions::from_mode(0o755)).unwrap();
+    let folder = cwd.path().join(".config/scaffold");
+    fs::create_dir_all(&folder).unwrap();
+    fs::set_permissions(
+        cwd.path().join(".config"),
+        fs::Permissions::from_mode(0o755),
+    )
+    .unwrap();
+    fs::set_permissions(&folder, fs::Permissions::from_mode(0o555)).unwrap();
+
+    let (code, stdout, stderr) =
+        scaffold_unprivileged(cwd.path(), &["config", "set", "git", "false"]);
+
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(stdout, "");
+    assert_eq!(
+        stderr,
+        format!(
+            "error: failed to create a temporary file in `{}`: permission denied\n",
+            folder.display()
+        )
+    );
+}
+
+#[test]
 fn read_only_folder_is_reported_before_writing() {
     let cwd = TempDir::new().unwrap();
     fs::set_permissions(cwd.path(), fs::Permissions::from_mode(0o755)).unwrap();
