@@ -394,9 +394,9 @@ func TestHealthcheckURL(t *testing.T) {
 	}
 }
 
-// TestHealthcheckListenHosts runs the server on each HOST that needs
-// brackets or a loopback substitute in the URL, and checks that the
-// healthcheck subcommand reaches it.
+// TestHealthcheckClientUsesNoProxy checks that the healthcheck ignores
+// HTTP_PROXY and HTTPS_PROXY, because a proxy could reach the address in
+// HOST while this server is down.
 func TestHealthcheckClientUsesNoProxy(t *testing.T) {
 	transport, ok := healthcheckClient.Transport.(*http.Transport)
 	if !ok {
@@ -407,6 +407,9 @@ func TestHealthcheckClientUsesNoProxy(t *testing.T) {
 	}
 }
 
+// TestHealthcheckListenHosts runs the server on each HOST that needs
+// brackets or a loopback substitute in the URL, and checks that the
+// healthcheck subcommand reaches it.
 func TestHealthcheckListenHosts(t *testing.T) {
 	for _, host := range []string{"::", "::1"} {
 		t.Run(host, func(t *testing.T) {
