@@ -377,10 +377,14 @@ type shutdownPolicy struct {
 // serve runs srv on listener until ctx is cancelled, and sets ready while
 // serving. On cancellation it clears ready and keeps serving for the
 // policy's delay, so that a load balancer polling /readyz stops routing to
-// this instance before the listener closes. Then Shutdown stops accepting
-// connections and waits up to the policy's timeout for in-flight requests.
-// serve returns nil after a complete graceful shutdown.
+// this instance before the listener closes. In the delay every response
+// carries Connection: close, so that clients move to new connections, which
+// the load balancer sends elsewhere. For that, serve wraps srv.Handler. Then
+// Shutdown stops accepting connections and waits up to the policy's timeout
+// for in-flight requests. serve returns nil after a complete graceful
+// shutdown.
 func serve(ctx context.Context, srv *http.Server, listener net.Listener, ready *atomic.Bool, stop shutdownPolicy) error {
+	srv.Handler = closeWhenNotReady(srv.Handler, ready)
 	serveErr := make(chan error, 1)
 	go func() {
 		serveErr <- srv.Serve(listener)
@@ -417,4 +421,21 @@ func serve(ctx context.Context, srv *http.Server, listener net.Listener, ready *
 		return fmt.Errorf("serve HTTP: %w", err)
 	}
 	return nil
+}
+
+// closeWhenNotReady sets Connection: close on the response to each request
+// that arrives while ready is false, and net/http then closes the connection
+// after the response. A client that keeps reusing a connection in the
+// shutdown delay would otherwise still have it open when Shutdown closes the
+// idle connections, and a request it sends at that moment gets no response.
+// Server.SetKeepAlivesEnabled(false) marks responses the same way, but it
+// also closes every idle connection at once, with the same race at the
+// signal.
+func closeWhenNotReady(next http.Handler, ready *atomic.Bool) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !ready.Load() {
+			w.Header().Set("Connection", "close")
+		}
+		next.ServeHTTP(w, r)
+	})
 }

@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/http/httptrace"
 	"strconv"
 	"strings"
 	"sync"
@@ -672,6 +673,61 @@ func TestServeShutdownDelay(t *testing.T) {
 	}
 	if elapsed := time.Since(cancelled); elapsed < delay {
 		t.Errorf("serve returned %s after cancellation, want at least the %s delay", elapsed, delay)
+	}
+}
+
+// TestServeClosesConnectionsDuringDelay checks that a client that reuses its
+// keep-alive connection in the shutdown delay finds it still open and gets a
+// response with Connection: close, so that it never sends a request on a
+// connection that Shutdown closes.
+func TestServeClosesConnectionsDuringDelay(t *testing.T) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /ping", func(w http.ResponseWriter, r *http.Request) {
+		_, _ = io.WriteString(w, "pong")
+	})
+	listener, ready, cancel, serveErr := startServe(t, mux, testShutdown(300*time.Millisecond, 5*time.Second))
+	defer cancel()
+	for deadline := time.Now().Add(2 * time.Second); !ready.Load() && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	transport := &http.Transport{}
+	defer transport.CloseIdleConnections()
+	client := &http.Client{Transport: transport}
+	url := "http://" + listener.Addr().String() + "/ping"
+	get := func() (resp *http.Response, reused bool) {
+		t.Helper()
+		trace := &httptrace.ClientTrace{GotConn: func(info httptrace.GotConnInfo) { reused = info.Reused }}
+		req, err := http.NewRequestWithContext(httptrace.WithClientTrace(context.Background(), trace), http.MethodGet, url, nil)
+		if err != nil {
+			t.Fatalf("build request: %v", err)
+		}
+		resp, err = client.Do(req)
+		if err != nil {
+			t.Fatalf("GET /ping: %v", err)
+		}
+		// Reading to the end returns the connection to the transport's pool.
+		_, _ = io.Copy(io.Discard, resp.Body)
+		_ = resp.Body.Close()
+		return resp, reused
+	}
+
+	if resp, _ := get(); resp.Close {
+		t.Fatal("response before the signal has Connection: close, want keep-alive")
+	}
+	cancel()
+	for deadline := time.Now().Add(2 * time.Second); ready.Load() && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
+	resp, reused := get()
+
+	if !reused {
+		t.Error("the request in the shutdown delay got a new connection, want the idle one still open")
+	}
+	if !resp.Close {
+		t.Errorf("response in the shutdown delay has Connection %q, want close", resp.Header.Get("Connection"))
+	}
+	if err := <-serveErr; err != nil {
+		t.Errorf("serve returned %v, want nil", err)
 	}
 }
 
