@@ -112,16 +112,26 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	// also gets the reason. Errors before this point, such as an invalid
 	// setting, are printed as plain text, because the log settings may be
 	// what is wrong.
+{%- if database == "none" %}
 	defer func() {
 		if err != nil {
-{%- if database == "none" %}
 			logger.Error("server failed", slog.String("error", err.Error()))
-{%- else %}
-			logger.Error(failureMessage(args), slog.String("error", err.Error()))
-{%- endif %}
 			err = loggedError{err}
 		}
 	}()
+{%- else %}
+	defer func() {
+		switch {
+		case err == nil:
+		case startUpStopped(ctx, args, err):
+			logger.Info("start-up stopped by signal", slog.String("error", err.Error()))
+			err = nil
+		default:
+			logger.Error(failureMessage(args), slog.String("error", err.Error()))
+			err = loggedError{err}
+		}
+	}()
+{%- endif %}
 {%- if database != "none" %}
 
 	db, err := repository.Open(ctx, cfg.DatabaseURL, repository.PoolConfig{
@@ -231,6 +241,24 @@ func failureMessage(args []string) string {
 		return "migrate failed"
 	}
 	return "server failed"
+}
+
+// startUpStopped reports whether err ended the server's start-up because a
+// signal cancelled ctx, for example while it connected to the database or
+{%- if database == "sqlite" %}
+// applied migrations. The server then stops with status 0, as after any
+// SIGINT or SIGTERM. A migrate command stopped that way did not finish, so
+// it still fails. Errors after start-up never wrap context.Canceled,
+// because serve shuts down on a fresh context.
+{%- else %}
+// waited for the migration lock that another instance holds. The server
+// then stops with status 0, as after any SIGINT or SIGTERM. A migrate
+// command stopped that way did not finish, so it still fails. Errors after
+// start-up never wrap context.Canceled, because serve shuts down on a fresh
+// context.
+{%- endif %}
+func startUpStopped(ctx context.Context, args []string, err error) bool {
+	return len(args) <= 1 && ctx.Err() != nil && errors.Is(err, context.Canceled)
 }
 
 {% endif -%}

@@ -539,6 +539,41 @@ func TestRunMigrate(t *testing.T) {
 	}
 }
 
+// TestRunSignalDuringStartUp checks that a context cancelled before the
+// database is open, as a signal cancels it, stops the server with nil after
+// one info line, and still fails a migrate command.
+func TestRunSignalDuringStartUp(t *testing.T) {
+	tests := []struct {
+		name    string
+		args    []string
+		wantErr bool
+		wantMsg string
+	}{
+		{name: "server", args: []string{"server"}, wantMsg: `"level":"INFO","msg":"start-up stopped by signal"`},
+		{name: "migrate up", args: []string{"server", "migrate", "up"}, wantErr: true, wantMsg: `"level":"ERROR","msg":"migrate failed"`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			getenv := getenvFrom(map[string]string{"DATABASE_URL": testdb.URL(t), "LOG_FORMAT": "json"})
+			ctx, cancel := context.WithCancel(context.Background())
+			cancel()
+			var logs bytes.Buffer
+
+			err := run(ctx, tt.args, getenv, io.Discard, &logs)
+
+			if gotErr := err != nil; gotErr != tt.wantErr {
+				t.Errorf("run %q error = %v, want error: %t", tt.args, err, tt.wantErr)
+			}
+			if !strings.Contains(logs.String(), tt.wantMsg) {
+				t.Errorf("logs lack %s:\n%s", tt.wantMsg, logs.String())
+			}
+			if n := strings.Count(logs.String(), "\n"); n != 1 {
+				t.Errorf("run wrote %d log lines, want 1:\n%s", n, logs.String())
+			}
+		})
+	}
+}
+
 func TestRunRefusesPendingMigrations(t *testing.T) {
 	// The database is empty, so its one migration is pending.
 	getenv := getenvFrom(map[string]string{"DATABASE_URL": testdb.URL(t), "MIGRATE_ON_START": "false"})
