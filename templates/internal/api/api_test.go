@@ -146,6 +146,9 @@ type testServer struct {
 	logs    *bytes.Buffer
 	// readyErr is what the readiness check returns.
 	readyErr error
+	// readyHangs makes the readiness check block until its context ends,
+	// like a ping to a database that does not respond.
+	readyHangs bool
 }
 
 // testOptions are the options of newTestServer: small limits so that tests
@@ -170,7 +173,17 @@ func newTestServerWith(t *testing.T, opts api.Options) *testServer {
 	ts := &testServer{store: newMemoryStore(), logs: &bytes.Buffer{}}
 	logger := slog.New(middleware.LogHandler(slog.NewJSONHandler(ts.logs, nil)))
 	users := service.NewUsers(ts.store, func() time.Time { return testNow })
-	ready := func(context.Context) error { return ts.readyErr }
+	// Like the database ping, the check returns its context's error once the
+	// context has ended.
+	ready := func(ctx context.Context) error {
+		if ts.readyHangs {
+			<-ctx.Done()
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		return ts.readyErr
+	}
 	ts.handler = api.NewServer(logger, users, ready, opts)
 	return ts
 }
@@ -837,6 +850,64 @@ func TestReadyzLogsChangesOnly(t *testing.T) {
 	}
 	if !slices.Equal(messages, want) {
 		t.Errorf("readiness log lines = %q, want %q", messages, want)
+	}
+}
+
+// TestReadyzOutlivesProber checks that a readiness check runs to its end
+// when the prober goes away first, so that only the state of the service is
+// logged, and never the prober's "context canceled".
+func TestReadyzOutlivesProber(t *testing.T) {
+	down := errors.New("database down")
+	tests := []struct {
+		name     string
+		readyErr error
+		hangs    bool
+		want     []string
+	}{
+		{name: "ready", want: nil},
+		{name: "down", readyErr: down, want: []string{
+			"WARN readiness check failed: database down",
+			"INFO readiness check passes again",
+		}},
+		// REQUEST_TIMEOUT ends the hanging check, here sooner than readyTimeout.
+		{name: "hangs", hangs: true, want: []string{
+			"WARN readiness check failed: context deadline exceeded",
+			"INFO readiness check passes again",
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			opts := testOptions()
+			opts.RequestTimeout = 50 * time.Millisecond
+			ts := newTestServerWith(t, opts)
+			ts.readyErr, ts.readyHangs = tt.readyErr, tt.hangs
+			gone, cancel := context.WithCancel(context.Background())
+			cancel()
+
+			start := time.Now()
+			ts.handler.ServeHTTP(httptest.NewRecorder(), httptest.NewRequestWithContext(gone, "GET", "/readyz", nil))
+			if elapsed := time.Since(start); elapsed > time.Second {
+				t.Errorf("the check took %s, want it to end at the 50ms REQUEST_TIMEOUT", elapsed)
+			}
+			ts.readyErr, ts.readyHangs = nil, false
+			ts.do(t, "GET", "/readyz", "")
+
+			var messages []string
+			for _, entry := range logEntries(t, ts) {
+				msg, _ := entry["msg"].(string)
+				if !strings.HasPrefix(msg, "readiness") {
+					continue
+				}
+				message := fmt.Sprintf("%s %s", entry["level"], msg)
+				if err, ok := entry["error"].(string); ok {
+					message += ": " + err
+				}
+				messages = append(messages, message)
+			}
+			if !slices.Equal(messages, tt.want) {
+				t.Errorf("readiness log lines = %q, want %q", messages, tt.want)
+			}
+		})
 	}
 }
 

@@ -32,7 +32,7 @@ func healthz() http.Handler {
 func readyz(logger *slog.Logger, ready ReadinessCheck) http.Handler {
 	var failing atomic.Bool
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		ctx, cancel := context.WithTimeout(r.Context(), readyTimeout)
+		ctx, cancel := checkContext(r)
 		defer cancel()
 
 		if err := ready(ctx); err != nil {
@@ -49,4 +49,18 @@ func readyz(logger *slog.Logger, ready ReadinessCheck) http.Handler {
 		}
 		writeJSON(w, http.StatusOK, "application/json", statusResponse{Status: "ready"})
 	})
+}
+
+// checkContext returns the context of one readiness check. It ends at
+// readyTimeout or at the request's deadline, whichever comes first, but not
+// when the prober goes away, because a cancelled check would log "context
+// canceled" as a failure of the service. Run to its deadline, the check
+// still logs a database that hangs when the prober gives up first, as a
+// Kubernetes probe does after 1 s by default.
+func checkContext(r *http.Request) (context.Context, context.CancelFunc) {
+	deadline := time.Now().Add(readyTimeout)
+	if requestDeadline, ok := r.Context().Deadline(); ok && requestDeadline.Before(deadline) {
+		deadline = requestDeadline
+	}
+	return context.WithDeadline(context.WithoutCancel(r.Context()), deadline)
 }
