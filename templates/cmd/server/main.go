@@ -155,11 +155,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if len(args) > 1 && args[1] == "migrate" {
 		return runMigrate(ctx, migrator, args[2:], stdout)
 	}
-	if cfg.MigrateOnStart {
-		if err := migrateUp(ctx, migrator, logger); err != nil {
-			return err
-		}
-	} else if err := checkMigrated(ctx, migrator); err != nil {
+	if err := prepareSchema(ctx, migrator, cfg.MigrateOnStart, logger); err != nil {
 		return err
 	}
 {%- endif %}

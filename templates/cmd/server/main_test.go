@@ -18,6 +18,7 @@ import (
 	"time"
 {%- if database != "none" %}
 
+	"{{ module_path }}/internal/repository"
 	"{{ module_path }}/internal/testdb"
 {%- endif %}
 )
@@ -571,6 +572,70 @@ func TestRunSignalDuringStartUp(t *testing.T) {
 				t.Errorf("run wrote %d log lines, want 1:\n%s", n, logs.String())
 			}
 		})
+	}
+}
+
+// TestRunWarnsAboutNewerSchema checks that a server whose database has a
+// migration newer than its own, as after a rollback to an older release,
+// logs both versions and starts, and that migrate status names the
+// database's version.
+func TestRunWarnsAboutNewerSchema(t *testing.T) {
+	for _, migrateOnStart := range []string{"true", "false"} {
+		t.Run("MIGRATE_ON_START="+migrateOnStart, func(t *testing.T) {
+			values := map[string]string{
+				"HOST":             "127.0.0.1",
+				"PORT":             freePort(t),
+				"DATABASE_URL":     testdb.URL(t),
+				"LOG_FORMAT":       "json",
+				"MIGRATE_ON_START": migrateOnStart,
+			}
+			getenv := getenvFrom(values)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			if err := run(ctx, []string{"server", "migrate", "up"}, getenv, io.Discard, io.Discard); err != nil {
+				t.Fatalf("migrate up: %v", err)
+			}
+			recordNewerMigration(t, values["DATABASE_URL"])
+
+			var status bytes.Buffer
+			if err := run(ctx, []string{"server", "migrate", "status"}, getenv, &status, io.Discard); err != nil {
+				t.Fatalf("migrate status: %v", err)
+			}
+			if want := "the database is at version 99, newer than 1"; !strings.Contains(status.String(), want) {
+				t.Errorf("migrate status printed %q, want it to contain %q", status.String(), want)
+			}
+
+			logs := &syncBuffer{}
+			runErr := make(chan error, 1)
+			go func() {
+				runErr <- run(ctx, []string{"server"}, getenv, io.Discard, logs)
+			}()
+			waitHealthy(t, "http://127.0.0.1:"+values["PORT"], runErr)
+			cancel()
+			if err := <-runErr; err != nil {
+				t.Errorf("run returned %v, want nil", err)
+			}
+			want := `"level":"WARN","msg":"database schema is newer than this binary","database_version":99,"latest_migration":1`
+			if !strings.Contains(logs.String(), want) {
+				t.Errorf("logs lack %s:\n%s", want, logs.String())
+			}
+		})
+	}
+}
+
+// recordNewerMigration records version 99 as applied in goose's version
+// table, as a newer release that applied it would have.
+func recordNewerMigration(t *testing.T, databaseURL string) {
+	t.Helper()
+	ctx := context.Background()
+	db, err := repository.Open(ctx, databaseURL, repository.PoolConfig{MaxOpenConns: 1, MaxIdleConns: 1, ConnMaxLifetime: time.Minute})
+	if err != nil {
+		t.Fatalf("open database: %v", err)
+	}
+	defer func() { _ = db.Close() }()
+	_, err = db.ExecContext(ctx, "INSERT INTO goose_db_version (version_id, is_applied) VALUES (99, TRUE)")
+	if err != nil {
+		t.Fatalf("record migration 99: %v", err)
 	}
 }
 

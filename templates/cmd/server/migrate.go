@@ -12,6 +12,20 @@ import (
 	"github.com/pressly/goose/v3"
 )
 
+// prepareSchema applies pending migrations, or with migrateOnStart false
+// fails while any are pending. Then it warns when the database is newer than
+// this binary.
+func prepareSchema(ctx context.Context, migrator *goose.Provider, migrateOnStart bool, logger *slog.Logger) error {
+	if migrateOnStart {
+		if err := migrateUp(ctx, migrator, logger); err != nil {
+			return err
+		}
+	} else if err := checkMigrated(ctx, migrator); err != nil {
+		return err
+	}
+	return warnNewerSchema(ctx, migrator, logger)
+}
+
 func migrateUp(ctx context.Context, migrator *goose.Provider, logger *slog.Logger) error {
 	results, err := migrator.Up(ctx)
 	if err != nil {
@@ -39,6 +53,36 @@ func checkMigrated(ctx context.Context, migrator *goose.Provider) error {
 			"run \"server migrate up\" first")
 	}
 	return nil
+}
+
+// warnNewerSchema logs a warning when the database has a migration applied
+// that is newer than every migration in this binary, as after a rollback to
+// an older release. The server still starts, because a migration that only
+// adds to the schema leaves older code working, but the operator has to
+// check that this one does.
+func warnNewerSchema(ctx context.Context, migrator *goose.Provider, logger *slog.Logger) error {
+	current, latest, err := schemaVersions(ctx, migrator)
+	if err != nil {
+		return err
+	}
+	if current > latest {
+		logger.Warn("database schema is newer than this binary",
+			slog.Int64("database_version", current),
+			slog.Int64("latest_migration", latest),
+		)
+	}
+	return nil
+}
+
+// schemaVersions returns the highest migration version applied to the
+// database and the highest in this binary. Like HasPending, goose reads
+// them without taking the migration lock.
+func schemaVersions(ctx context.Context, migrator *goose.Provider) (current, latest int64, err error) {
+	current, latest, err = migrator.GetVersions(ctx)
+	if err != nil {
+		return 0, 0, fmt.Errorf("read migration versions: %w", err)
+	}
+	return current, latest, nil
 }
 
 // runMigrate runs "migrate up", "migrate down" (roll back the latest
@@ -72,16 +116,8 @@ func runMigrate(ctx context.Context, migrator *goose.Provider, args []string, st
 			out.WriteString(result.String() + "\n")
 		}
 	case "status":
-		statuses, err := migrator.Status(ctx)
-		if err != nil {
-			return fmt.Errorf("read migration status: %w", err)
-		}
-		for _, s := range statuses {
-			appliedAt := "-"
-			if s.State == goose.StateApplied {
-				appliedAt = s.AppliedAt.UTC().Format(time.RFC3339)
-			}
-			fmt.Fprintf(&out, "%-8s %-20s %s\n", s.State, appliedAt, s.Source.Path)
+		if err := writeStatus(ctx, migrator, &out); err != nil {
+			return err
 		}
 	default:
 		return fmt.Errorf("unknown migrate command %q: use up, down or status", args[0])
@@ -89,6 +125,33 @@ func runMigrate(ctx context.Context, migrator *goose.Provider, args []string, st
 
 	if _, err := io.WriteString(stdout, out.String()); err != nil {
 		return fmt.Errorf("print migrate result: %w", err)
+	}
+	return nil
+}
+
+// writeStatus writes one line per migration in this binary with its state
+// and the time it was applied. goose's Status lists only those migrations,
+// so a line at the end names the database's version when it is newer.
+func writeStatus(ctx context.Context, migrator *goose.Provider, out *strings.Builder) error {
+	statuses, err := migrator.Status(ctx)
+	if err != nil {
+		return fmt.Errorf("read migration status: %w", err)
+	}
+	for _, s := range statuses {
+		appliedAt := "-"
+		if s.State == goose.StateApplied {
+			appliedAt = s.AppliedAt.UTC().Format(time.RFC3339)
+		}
+		fmt.Fprintf(out, "%-8s %-20s %s\n", s.State, appliedAt, s.Source.Path)
+	}
+
+	current, latest, err := schemaVersions(ctx, migrator)
+	if err != nil {
+		return err
+	}
+	if current > latest {
+		fmt.Fprintf(out, "the database is at version %d, newer than %d, the latest migration in this binary\n",
+			current, latest)
 	}
 	return nil
 }
