@@ -359,14 +359,21 @@ func sharedPing(ping func(context.Context) error, interval time.Duration) func(c
 		checked time.Time
 		last    error
 	)
-	return func(ctx context.Context) error {
+	lastResult := func() (fresh bool, result error) {
 		mu.Lock()
-		fresh, result := !checked.IsZero() && time.Since(checked) < interval, last
-		mu.Unlock()
-		if fresh {
+		defer mu.Unlock()
+		return !checked.IsZero() && time.Since(checked) < interval, last
+	}
+	return func(ctx context.Context) error {
+		if fresh, result := lastResult(); fresh {
 			return result
 		}
 		done := group.DoChan("ping", func() (any, error) {
+			// A ping that ended after the check above has left DoChan free
+			// for a new call, but its result is still fresh.
+			if fresh, result := lastResult(); fresh {
+				return nil, result
+			}
 			pingCtx := context.WithoutCancel(ctx)
 			if deadline, ok := ctx.Deadline(); ok {
 				var cancel context.CancelFunc

@@ -118,6 +118,28 @@ func TestSharedPing(t *testing.T) {
 	}
 }
 
+// TestSharedPingOncePerInterval checks that a call that races with the end
+// of a ping gets that ping's result instead of starting another one.
+func TestSharedPingOncePerInterval(t *testing.T) {
+	for range 200 {
+		var calls atomic.Int32
+		ping := sharedPing(func(context.Context) error {
+			calls.Add(1)
+			return nil
+		}, time.Hour)
+
+		var wg sync.WaitGroup
+		for range 8 {
+			wg.Go(func() { _ = ping(context.Background()) })
+		}
+		wg.Wait()
+
+		if got := calls.Load(); got != 1 {
+			t.Fatalf("8 concurrent checks pinged %d times, want 1", got)
+		}
+	}
+}
+
 // TestSharedPingOutlivesCaller checks that a caller that gives up returns at
 // once without cancelling the ping that others wait on, and that the ping's
 // result is then kept.
