@@ -599,8 +599,8 @@ func TestRunSignalDuringStartUp(t *testing.T) {
 
 // TestRunWarnsAboutNewerSchema checks that a server whose database has a
 // migration newer than its own, as after a rollback to an older release,
-// logs both versions and starts, and that migrate status names the
-// database's version.
+// logs both versions and starts, and that migrate status and the refused
+// migrate down name the database's version.
 func TestRunWarnsAboutNewerSchema(t *testing.T) {
 	for _, migrateOnStart := range []string{"true", "false"} {
 		t.Run("MIGRATE_ON_START="+migrateOnStart, func(t *testing.T) {
@@ -625,6 +625,10 @@ func TestRunWarnsAboutNewerSchema(t *testing.T) {
 			}
 			if want := "the database is at version 99, newer than 1"; !strings.Contains(status.String(), want) {
 				t.Errorf("migrate status printed %q, want it to contain %q", status.String(), want)
+			}
+			err := run(ctx, []string{"server", "migrate", "down"}, getenv, io.Discard, io.Discard)
+			if want := "the database is at version 99, newer than 1"; err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("migrate down returned %v, want an error that contains %q", err, want)
 			}
 
 			logs := &syncBuffer{}

@@ -110,6 +110,8 @@ func runMigrate(ctx context.Context, migrator *goose.Provider, args []string, st
 		switch {
 		case errors.Is(err, goose.ErrNoNextVersion):
 			out.WriteString("no applied migrations to roll back\n")
+		case errors.Is(err, goose.ErrVersionNotFound):
+			return newerSchemaError(ctx, migrator, err)
 		case err != nil:
 			return fmt.Errorf("roll back migration: %w", err)
 		default:
@@ -127,6 +129,18 @@ func runMigrate(ctx context.Context, migrator *goose.Provider, args []string, st
 		return fmt.Errorf("print migrate result: %w", err)
 	}
 	return nil
+}
+
+// newerSchemaError explains goose's bare "version not found" from a
+// rollback: the latest migration applied to the database is not in this
+// binary, so only the release that added it can roll it back.
+func newerSchemaError(ctx context.Context, migrator *goose.Provider, err error) error {
+	current, latest, versionsErr := schemaVersions(ctx, migrator)
+	if versionsErr != nil || current <= latest {
+		return fmt.Errorf("roll back migration: %w", err)
+	}
+	return fmt.Errorf("roll back migration: the database is at version %d, newer than %d, the latest "+
+		"migration in this binary; roll it back with the release that added it: %w", current, latest, err)
 }
 
 // writeStatus writes one line per migration in this binary with its state
