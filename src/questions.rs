@@ -4,9 +4,11 @@
 //! config, built-in default. Every source goes through the same validation, and every problem is collected so a
 //! non-interactive run reports them all at once.
 
+use std::path::Path;
+
 use crate::answers_file::AnswersFile;
 use crate::module_path::{ModulePath, check_project_path};
-use crate::spec::Database;
+use crate::spec::{Database, looks_like_module_path};
 use crate::user_config::{UserDefaults, parse_bool};
 
 /// One question: how each source names it, and how its value is checked.
@@ -169,22 +171,97 @@ impl FlagValues {
     }
 }
 
+/// The module values that a module path given as the name hides.
+pub struct HiddenModules {
+    pub name: String,
+    /// Where the name came from: "TARGET" or "SCAFFOLD_NAME".
+    pub label: &'static str,
+    /// Each hidden value with where it came from, such as `SCAFFOLD_MODULE`.
+    pub hidden: Vec<(String, String)>,
+}
+
 /// Every source of answers for one run.
 pub struct AnswerSources<'a> {
     pub flags: FlagValues,
     pub env: &'a dyn Fn(&str) -> Option<String>,
     pub answers_file: Option<&'a AnswersFile>,
     pub user: &'a UserDefaults,
+    /// The source of a name that is a module path, such as TARGET `github.com/acme/billing`, set by
+    /// [`AnswerSources::with_module_in_name`]. Such a name gives the module with its own precedence, so a module
+    /// from a later source is hidden.
+    pub module_in_name: Option<Source>,
 }
 
 impl AnswerSources<'_> {
+    /// Records whether the name, from the command line or `SCAFFOLD_NAME`, is a module path. An answers file's
+    /// name is a plain folder name, so it never is.
+    pub fn with_module_in_name(mut self, cwd: &Path) -> Self {
+        self.module_in_name = self
+            .lookup(&NAME)
+            .filter(|(text, source, _)| {
+                matches!(source, Source::Flag | Source::Environment)
+                    && looks_like_module_path(text, cwd)
+            })
+            .map(|(_, source, _)| source);
+        self
+    }
+
+    /// Returns the name that gives the module and every module value it hides, even an invalid one.
+    pub fn hidden_modules(&self) -> Option<HiddenModules> {
+        let name_source = self.module_in_name?;
+        let (name, ..) = self.lookup(&NAME)?;
+        let env_module = (self.env)(MODULE.env).filter(|text| !text.is_empty());
+        // `--module` wins over the name, and `SCAFFOLD_MODULE` over `SCAFFOLD_NAME`, so the name hides nothing
+        // that would otherwise be used.
+        if self.flags.module.is_some()
+            || (name_source == Source::Environment && env_module.is_some())
+        {
+            return None;
+        }
+        let mut hidden = Vec::new();
+        if let Some(text) = env_module {
+            hidden.push((text, MODULE.env.to_owned()));
+        }
+        if let Some(file) = self.answers_file
+            && let Some(text) = file.get(MODULE.key)
+        {
+            hidden.push((text.to_owned(), file.label.clone()));
+        }
+        let label = if name_source == Source::Flag {
+            "TARGET"
+        } else {
+            NAME.env
+        };
+        Some(HiddenModules {
+            name,
+            label,
+            hidden,
+        })
+    }
+
+    /// Reports whether a module path in the name hides the module values of `source`.
+    fn hides(&self, question: &Question, source: Source) -> bool {
+        question.key == MODULE.key
+            && match self.module_in_name {
+                Some(Source::Flag) => source != Source::Flag,
+                Some(Source::Environment) => !matches!(source, Source::Flag | Source::Environment),
+                _ => false,
+            }
+    }
+
     /// Returns the first value any source has for `question`, with its source and where to name it in a message.
     fn lookup(&self, question: &Question) -> Option<(String, Source, String)> {
         if let Some(text) = self.flags.get(question) {
             return Some((text, Source::Flag, question.flag.to_owned()));
         }
+        if self.hides(question, Source::Environment) {
+            return None;
+        }
         if let Some(text) = (self.env)(question.env).filter(|text| !text.is_empty()) {
             return Some((text, Source::Environment, question.env.to_owned()));
+        }
+        if self.hides(question, Source::AnswersFile) {
+            return None;
         }
         if let Some(file) = self.answers_file
             && let Some(text) = file.get(question.key)
@@ -267,11 +344,6 @@ impl Resolution {
         self.values.push((question.key, value, source));
     }
 
-    /// Removes the value of `question`, so that it falls back to what the questions or the defaults give.
-    pub fn unset(&mut self, question: &Question) {
-        self.values.retain(|(key, ..)| *key != question.key);
-    }
-
     /// Adds a problem for every required question that has no value.
     pub fn require_name(&mut self) {
         if self.get(&NAME).is_none() && !self.invalid.contains(&NAME.key) {
@@ -303,6 +375,7 @@ mod tests {
             env: &lookup,
             answers_file: file,
             user,
+            module_in_name: None,
         })
     }
 

@@ -211,7 +211,43 @@ fn module_path_target_wins_over_environment_and_file() {
     );
     assert_eq!(code, 0, "{stderr}");
     assert!(go_mod(&cwd.path().join("ledger")).starts_with("module example.com/typed/ledger\n"));
-    assert!(stderr.contains("from the answers file"), "{stderr}");
+    assert!(
+        stderr.contains("used instead of the module `example.com/file/svc` from answers file `"),
+        "{stderr}"
+    );
+
+    // The hidden values are not even checked, as with `--module`.
+    let (code, _, stderr) = new_in(
+        cwd.path(),
+        &["example.com/typed/orders", "--no-git"],
+        &[("SCAFFOLD_MODULE", "bad module")],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(go_mod(&cwd.path().join("orders")).starts_with("module example.com/typed/orders\n"));
+
+    // A module path in SCAFFOLD_NAME hides the answers file's module, but not SCAFFOLD_MODULE.
+    let (code, _, stderr) = new_in(
+        cwd.path(),
+        &["--answers", answers],
+        &[("SCAFFOLD_NAME", "example.com/env/invoices")],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(go_mod(&cwd.path().join("invoices")).starts_with("module example.com/env/invoices\n"));
+    assert!(
+        stderr.contains("warning: SCAFFOLD_NAME `example.com/env/invoices` is a module path"),
+        "{stderr}"
+    );
+    let (code, _, stderr) = new_in(
+        cwd.path(),
+        &["--no-git"],
+        &[
+            ("SCAFFOLD_NAME", "example.com/env/payouts"),
+            ("SCAFFOLD_MODULE", "example.com/module/payouts"),
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(go_mod(&cwd.path().join("payouts")).starts_with("module example.com/module/payouts\n"));
+    assert_eq!(stderr, "");
 
     let (code, _, stderr) = new_in(
         cwd.path(),

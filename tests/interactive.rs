@@ -120,6 +120,30 @@ fn module_prompt_suggests_path_for_any_folder() {
 }
 
 #[test]
+fn module_path_target_is_not_asked_again() {
+    let cwd = TempDir::new().unwrap();
+    let mut session = spawn(cwd.path(), &["example.com/acme/billing"]);
+
+    // The first question is the database: the module came with TARGET.
+    session.exp_string("Database").unwrap();
+    press(&mut session, "\r");
+    session.exp_string("Create a git repository").unwrap();
+    press(&mut session, "n");
+    session
+        .exp_string("module    example.com/acme/billing")
+        .unwrap();
+    session.exp_string("Create the project?").unwrap();
+    press(&mut session, "y");
+    read_equivalent_command(&mut session);
+
+    let go_mod = std::fs::read_to_string(cwd.path().join("billing/go.mod")).unwrap();
+    assert!(
+        go_mod.starts_with("module example.com/acme/billing\n"),
+        "{go_mod}"
+    );
+}
+
+#[test]
 fn equivalent_command_keeps_force_and_dash_folder() {
     let cwd = TempDir::new().unwrap();
     let mut session = spawn(cwd.path(), &["--force", "--no-git", "--db", "none"]);

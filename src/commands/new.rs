@@ -15,7 +15,7 @@ use crate::prompt;
 use crate::questions::{
     ALL, AnswerSources, DATABASE, FlagValues, GIT, MODULE, NAME, Question, Resolution, Source,
 };
-use crate::spec::{Answers, Database, ProjectSpec, looks_like_module_path};
+use crate::spec::{Answers, Database, ProjectSpec};
 use crate::toolchain::GoToolchain;
 use crate::user_config::{UserConfig, UserDefaults};
 use crate::writer;
@@ -196,10 +196,12 @@ fn gather(
         env: context.env,
         answers_file: sources.answers_file,
         user,
-    };
+        module_in_name: None,
+    }
+    .with_module_in_name(context.cwd);
+    warn_about_hidden_modules(&sources, &context.output);
     let mut resolution = Resolution::resolve(&sources);
     problems.append(&mut resolution.problems);
-    prefer_typed_module_path(&mut resolution, context.cwd, &context.output);
 
     if interactive && problems.is_empty() {
         prompt::ask(
@@ -238,28 +240,26 @@ fn gather(
     Err(Error::InvalidInput(join_problems(&problems)))
 }
 
-/// Lets a module path typed as TARGET win over a module from the environment or an answers file, because it is as
-/// explicit as `--module`; `--module` itself still wins. Warns when the two differ, since one of them is dropped.
-fn prefer_typed_module_path(resolution: &mut Resolution, cwd: &Path, output: &Output) {
-    let from = match resolution.source(&MODULE) {
-        Some(Source::Environment) => MODULE.env,
-        Some(Source::AnswersFile) => "the answers file",
-        _ => return,
-    };
-    let (Some(target), Some(module)) = (resolution.get(&NAME), resolution.get(&MODULE)) else {
+/// Warns about each module from the environment or an answers file that a module path given as the name hides,
+/// unless it is the same path.
+fn warn_about_hidden_modules(sources: &AnswerSources<'_>, output: &Output) {
+    let Some(modules) = sources.hidden_modules() else {
         return;
     };
-    if resolution.source(&NAME) != Some(Source::Flag) || !looks_like_module_path(target, cwd) {
-        return;
+    let differing = modules
+        .hidden
+        .iter()
+        .filter(|(module, _)| *module != modules.name);
+    for (module, from) in differing {
+        if !output.quiet {
+            eprintln!(
+                "warning: {} `{}` is a module path, so it is used instead of the module `{}` from {from}",
+                modules.label,
+                printable(&modules.name),
+                printable(module)
+            );
+        }
     }
-    if target != module && !output.quiet {
-        eprintln!(
-            "warning: TARGET `{}` is a module path, so it is used instead of the module `{}` from {from}",
-            printable(target),
-            printable(module)
-        );
-    }
-    resolution.unset(&MODULE);
 }
 
 /// The answer sources read from files before the questions are resolved.
@@ -343,7 +343,7 @@ fn report_sources(
                 let value = resolution.get(question).unwrap_or_default();
                 format!("{} = {value} (from {from})", question.key)
             }
-            None => unset_answer(question, spec, user, resolution.get(&NAME)),
+            None => unset_answer(question, spec, user, resolution),
         };
         output.detail(&line);
     }
@@ -354,15 +354,19 @@ fn unset_answer(
     question: &Question,
     spec: &ProjectSpec,
     user: &UserDefaults,
-    target: Option<&str>,
+    resolution: &Resolution,
 ) -> String {
     let key = question.key;
     if question.key == MODULE.key {
-        let typed = target.is_some_and(|target| {
-            target.contains('/') && target == spec.names.module_path.as_str()
-        });
-        let from = if typed {
-            "from the module path given as TARGET"
+        let name_is_module = resolution
+            .get(&NAME)
+            .is_some_and(|name| name.contains('/') && name == spec.names.module_path.as_str());
+        let from = if name_is_module {
+            match resolution.source(&NAME) {
+                Some(Source::Environment) => "from the module path in SCAFFOLD_NAME",
+                Some(Source::Prompt) => "from the module path given as the project folder",
+                _ => "from the module path given as TARGET",
+            }
         } else if user.module_prefix.is_some() {
             "derived from the folder name and the user config's module_prefix"
         } else {

@@ -12,7 +12,7 @@ mod text;
 use crate::error::Error;
 use crate::output::printable;
 use crate::questions::{DATABASE, GIT, MODULE, NAME, Question, Resolution, Source};
-use crate::spec::{Answers, Database, ProjectSpec, suggest_module_element};
+use crate::spec::{Answers, Database, ProjectSpec, looks_like_module_path, suggest_module_element};
 use crate::user_config::UserDefaults;
 use crate::writer;
 
@@ -54,7 +54,7 @@ pub fn ask(
         let name = ask_text(theme, NAME.prompt, None, validate)?;
         resolution.set(&NAME, name, Source::Prompt);
     }
-    if needs_prompt(resolution, &MODULE) {
+    if needs_prompt(resolution, &MODULE) && !name_gives_module(resolution, cwd) {
         let default = derived_module(resolution.get(&NAME).unwrap_or_default(), user, cwd);
         let module = ask_text(theme, MODULE.prompt, default, |text: &str| {
             (MODULE.validate)(text).map(|_| ())
@@ -81,7 +81,7 @@ pub fn ask(
         resolution.set(&GIT, git.to_string(), Source::Prompt);
     }
 
-    print_summary(resolution, cwd, customization);
+    print_summary(resolution, user, cwd, customization);
     if !confirm(theme, "Create the project?", true)? {
         return Err(Error::Cancelled);
     }
@@ -137,6 +137,15 @@ fn confirm(theme: &dyn Theme, prompt: &str, default: bool) -> Result<bool, Error
         .ok_or(Error::Interrupted)
 }
 
+/// Reports whether the name was given as a module path, such as TARGET `github.com/acme/billing`, which gives the
+/// module as explicitly as `--module` does. A name typed at the prompt is not, so the module is still asked for.
+fn name_gives_module(resolution: &Resolution, cwd: &Path) -> bool {
+    let explicit = resolution
+        .source(&NAME)
+        .is_some_and(|source| matches!(source, Source::Flag | Source::Environment));
+    explicit && looks_like_module_path(resolution.get(&NAME).unwrap_or_default(), cwd)
+}
+
 /// Computes the module path a folder name gets without `--module`, to offer it as the default. For a folder name
 /// that is no valid module path, such as `Foo Bar`, it offers the one the error without a terminal suggests.
 fn derived_module(name: &str, user: &UserDefaults, cwd: &Path) -> Option<String> {
@@ -162,20 +171,29 @@ fn derived_module(name: &str, user: &UserDefaults, cwd: &Path) -> Option<String>
     })
 }
 
-fn print_summary(resolution: &Resolution, cwd: &Path, customization: &[String]) {
+fn print_summary(
+    resolution: &Resolution,
+    user: &UserDefaults,
+    cwd: &Path,
+    customization: &[String],
+) {
     let name = resolution.get(&NAME).unwrap_or_default();
     let answers = Answers {
         module: resolution.get(&MODULE).map(str::to_owned),
+        module_prefix: user.module_prefix.clone(),
         ..Answers::new(name)
     };
-    let folder =
-        ProjectSpec::resolve(&answers, cwd).map_or_else(|_| cwd.join(name), |spec| spec.target);
+    // The module shown is the one the project gets, also when it comes from a module path given as TARGET.
+    let (folder, module) = match ProjectSpec::resolve(&answers, cwd) {
+        Ok(spec) => (spec.target, spec.names.module_path.to_string()),
+        Err(_) => (
+            cwd.join(name),
+            resolution.get(&MODULE).unwrap_or_default().to_owned(),
+        ),
+    };
     eprintln!();
     eprintln!("  folder    {}", folder.display());
-    eprintln!(
-        "  module    {}",
-        resolution.get(&MODULE).unwrap_or_default()
-    );
+    eprintln!("  module    {module}");
     eprintln!(
         "  database  {}",
         resolution
