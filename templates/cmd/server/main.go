@@ -140,7 +140,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		ConnMaxLifetime: cfg.DBConnMaxLifetime,
 	})
 	if err != nil {
-		return err
+		return startUpError{err}
 	}
 	defer func() {
 		if err := db.Close(); err != nil {
@@ -156,7 +156,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return runMigrate(ctx, migrator, args[2:], stdout)
 	}
 	if err := prepareSchema(ctx, migrator, cfg.MigrateOnStart, logger); err != nil {
-		return err
+		return startUpError{err}
 	}
 {%- endif %}
 
@@ -239,22 +239,29 @@ func failureMessage(args []string) string {
 	return "server failed"
 }
 
-// startUpStopped reports whether err ended the server's start-up because a
-// signal cancelled ctx, for example while it connected to the database or
-{%- if database == "sqlite" %}
-// applied migrations. The server then stops with status 0, as after any
-// SIGINT or SIGTERM. A migrate command stopped that way did not finish, so
-// it still fails. Errors after start-up never wrap context.Canceled,
-// because serve shuts down on a fresh context.
-{%- else %}
-// waited for the migration lock that another instance holds. The server
-// then stops with status 0, as after any SIGINT or SIGTERM. A migrate
-// command stopped that way did not finish, so it still fails. Errors after
-// start-up never wrap context.Canceled, because serve shuts down on a fresh
-// context.
-{%- endif %}
+// startUpError marks an error of a step that runs before the server
+// listens: opening the database or preparing the schema.
+type startUpError struct{ err error }
+
+func (e startUpError) Error() string { return e.err.Error() }
+func (e startUpError) Unwrap() error { return e.err }
+
+// startUpStopped reports whether err ended the server's start-up after a
+// signal cancelled ctx, for example while it
+{%- if database == "sqlite" %} connected to the database or
+// applied migrations.
+{%- else %} waited for the migration lock
+// that another instance holds.
+{%- endif %} The server then stops with status 0, as after
+// any SIGINT or SIGTERM, whatever error the step returned, because not
+// every wait ends with context.Canceled when the context does.
+{%- if database == "sqlite" %} SQLite's
+// busy timeout ignores the context and ends with SQLITE_BUSY.
+{%- endif %} A migrate
+// command stopped that way did not finish, so it still fails.
 func startUpStopped(ctx context.Context, args []string, err error) bool {
-	return len(args) <= 1 && ctx.Err() != nil && errors.Is(err, context.Canceled)
+	var startUp startUpError
+	return len(args) <= 1 && ctx.Err() != nil && errors.As(err, &startUp)
 }
 
 {% endif -%}

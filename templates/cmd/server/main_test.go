@@ -10,6 +10,9 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptrace"
+{%- if database == "sqlite" %}
+	"path/filepath"
+{%- endif %}
 	"strconv"
 	"strings"
 	"sync"
@@ -567,17 +570,33 @@ func TestRunMigrate(t *testing.T) {
 // one info line, and still fails a migrate command.
 func TestRunSignalDuringStartUp(t *testing.T) {
 	tests := []struct {
-		name    string
-		args    []string
-		wantErr bool
-		wantMsg string
+		name        string
+		args        []string
+		databaseURL string
+		wantErr     bool
+		wantMsg     string
 	}{
 		{name: "server", args: []string{"server"}, wantMsg: `"level":"INFO","msg":"start-up stopped by signal"`},
 		{name: "migrate up", args: []string{"server", "migrate", "up"}, wantErr: true, wantMsg: `"level":"ERROR","msg":"migrate failed"`},
+{%- if database == "sqlite" %}
+		// A step can fail with its own error after the signal, as SQLite's
+		// busy timeout does with SQLITE_BUSY: a missing folder fails the same
+		// way without the 5 s wait.
+		{
+			name:        "server, step fails without context.Canceled",
+			args:        []string{"server"},
+			databaseURL: filepath.Join(t.TempDir(), "missing", "folder", "app.db"),
+			wantMsg:     `"level":"INFO","msg":"start-up stopped by signal"`,
+		},
+{%- endif %}
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			getenv := getenvFrom(map[string]string{"DATABASE_URL": testdb.URL(t), "LOG_FORMAT": "json"})
+			databaseURL := tt.databaseURL
+			if databaseURL == "" {
+				databaseURL = testdb.URL(t)
+			}
+			getenv := getenvFrom(map[string]string{"DATABASE_URL": databaseURL, "LOG_FORMAT": "json"})
 			ctx, cancel := context.WithCancel(context.Background())
 			cancel()
 			var logs bytes.Buffer
