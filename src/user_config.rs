@@ -284,14 +284,22 @@ impl UserConfig {
     }
 
     /// Validates every key in the file and returns the defaults, or one problem per invalid entry.
-    pub fn defaults(&self) -> Result<UserDefaults, Vec<String>> {
+    ///
+    /// The keys in `unchecked` keep their text without being checked, for a run that does not use them, such as
+    /// `templates` with `--no-templates`, which still needs to know that an overlay is configured.
+    pub fn defaults(&self, unchecked: &[&str]) -> Result<UserDefaults, Vec<String>> {
         let mut defaults = UserDefaults::default();
         let mut problems = Vec::new();
         for (key, item) in self.document.iter() {
             let text = display_item(item);
             let checked = find_key(key)
                 .map_err(|error| error.to_string())
-                .and_then(|definition| check_item(definition, item).map(|_| definition.name));
+                .and_then(|definition| {
+                    if unchecked.contains(&definition.name) {
+                        return Ok(definition.name);
+                    }
+                    check_item(definition, item).map(|_| definition.name)
+                });
             match checked {
                 Ok("module_prefix") => {
                     defaults.module_prefix = Some(text.trim_end_matches('/').to_owned())
@@ -501,11 +509,11 @@ mod tests {
     #[test]
     fn defaults_report_every_problem() {
         let config = config("database = \"oracle\"\ncolour = \"red\"\ngit = false\n");
-        let problems = config.defaults().unwrap_err();
+        let problems = config.defaults(&[]).unwrap_err();
         assert_eq!(problems.len(), 2, "{problems:?}");
 
         let config = config_ok();
-        let defaults = config.defaults().unwrap();
+        let defaults = config.defaults(&[]).unwrap();
         assert_eq!(defaults.module_prefix.as_deref(), Some("github.com/acme"));
         assert_eq!(defaults.database, Some(Database::Postgres));
         assert_eq!(defaults.git, Some(false));

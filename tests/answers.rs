@@ -832,6 +832,27 @@ fn invalid_entries_are_not_reported_twice() {
     );
 }
 
+#[test]
+fn no_templates_skips_an_invalid_templates_setting() {
+    let cwd = TempDir::new().unwrap();
+    let folder = cwd.path().join(".config/scaffold");
+    fs::create_dir_all(&folder).unwrap();
+
+    for setting in ["~/team", "/nonexistent/team"] {
+        fs::write(
+            folder.join("config.toml"),
+            format!("templates = \"{setting}\"\n"),
+        )
+        .unwrap();
+
+        let (code, _, stderr) = new_in(cwd.path(), &["svc", "--no-git", "--no-templates"], &[]);
+
+        assert_eq!(code, 0, "{setting}: {stderr}");
+        assert!(cwd.path().join("svc/go.mod").is_file(), "{setting}");
+        fs::remove_dir_all(cwd.path().join("svc")).unwrap();
+    }
+}
+
 /// Runs scaffold with `args` in `cwd` and returns its exit code and stderr. It kills a run that has not exited
 /// within 20 s, so that a hang fails the test instead of blocking the suite.
 fn scaffold_within_deadline(cwd: &Path, args: &[&str]) -> (i32, String) {

@@ -44,7 +44,11 @@ pub struct RunContext<'a> {
 pub fn run(args: &NewArgs, context: &RunContext<'_>, out: &mut dyn Write) -> Result<(), Error> {
     let interactive = context.terminal && !args.yes;
     let mut problems = Vec::new();
-    let user = load_user_defaults(context.config_path.as_deref(), &mut problems)?;
+    let user = load_user_defaults(
+        context.config_path.as_deref(),
+        args.no_templates,
+        &mut problems,
+    )?;
     // An invalid config drops all its defaults, and it may have named an overlay.
     let config_invalid = !problems.is_empty();
     let answers_file = args.answers.as_deref().map(AnswersFile::load).transpose()?;
@@ -270,14 +274,18 @@ struct Sources<'a> {
     customization: &'a [String],
 }
 
+/// Reads the user config's defaults, adding its invalid entries to `problems`. With `--no-templates` the
+/// `templates` key is not checked, since the run ignores it.
 fn load_user_defaults(
     path: Option<&Path>,
+    no_templates: bool,
     problems: &mut Vec<String>,
 ) -> Result<UserDefaults, Error> {
     let Some(path) = path else {
         return Ok(UserDefaults::default());
     };
-    match UserConfig::load(path)?.defaults() {
+    let unchecked: &[&str] = if no_templates { &["templates"] } else { &[] };
+    match UserConfig::load(path)?.defaults(unchecked) {
         Ok(defaults) => Ok(defaults),
         Err(mut found) => {
             problems.append(&mut found);
