@@ -61,7 +61,16 @@ fn run_new(
 ) -> Result<(), Error> {
     let cwd = std::env::current_dir()
         .map_err(|source| Error::stream("read", "the current folder", source))?;
-    check_variables_are_unicode(|key| std::env::var(key)).map_err(Error::InvalidInput)?;
+    let overridden = |key: &str| match key {
+        "SCAFFOLD_NAME" => args.target.is_some(),
+        "SCAFFOLD_MODULE" => args.module.is_some(),
+        "SCAFFOLD_DB" => args.db.is_some(),
+        "SCAFFOLD_GIT" => args.git || args.no_git,
+        "SCAFFOLD_TEMPLATES" => args.templates.is_some() || args.no_templates,
+        _ => false,
+    };
+    check_variables_are_unicode(|key| std::env::var(key), overridden)
+        .map_err(Error::InvalidInput)?;
     let env = |key: &str| std::env::var(key).ok();
     let context = commands::new::RunContext {
         cwd: &cwd,

@@ -67,22 +67,25 @@ pub const VARIABLES: [&str; 5] = [
     "SCAFFOLD_TEMPLATES",
 ];
 
-/// Rejects the variables of [`VARIABLES`] that are set to text that is not UTF-8. Reading them as unset instead
-/// would ignore the user's setting without a word, for example fall back to no overlay.
+/// Rejects the variables of [`VARIABLES`] that are set to text that is not UTF-8, except those that
+/// `overridden` reports a flag for, since the run does not read them. Reading them as unset instead would ignore
+/// the user's setting without a word, for example fall back to no overlay.
 pub fn check_variables_are_unicode(
     var: impl Fn(&str) -> Result<String, std::env::VarError>,
+    overridden: impl Fn(&str) -> bool,
 ) -> Result<(), String> {
     let invalid: Vec<&str> = VARIABLES
         .into_iter()
+        .filter(|key| !overridden(key))
         .filter(|key| matches!(var(key), Err(std::env::VarError::NotUnicode(_))))
         .collect();
     match invalid.as_slice() {
         [] => Ok(()),
         [key] => Err(format!(
-            "the environment variable {key} is not valid UTF-8; unset it, or give the value on the command line"
+            "the environment variable {key} is not valid UTF-8; unset it, or override it with its flag"
         )),
         keys => Err(format!(
-            "the environment variables {} are not valid UTF-8; unset them, or give the values on the command line",
+            "the environment variables {} are not valid UTF-8; unset them, or override them with their flags",
             keys.join(", ")
         )),
     }

@@ -153,10 +153,24 @@ fn non_unicode_variables_are_rejected() {
     assert_eq!(stdout, "");
     assert_eq!(
         stderr,
-        "error: the environment variables SCAFFOLD_DB, SCAFFOLD_TEMPLATES are not valid UTF-8; unset them, or give \
-         the values on the command line\n"
+        "error: the environment variables SCAFFOLD_DB, SCAFFOLD_TEMPLATES are not valid UTF-8; unset them, or \
+         override them with their flags\n"
     );
     assert!(!cwd.path().join("billing").exists());
+
+    let (output, _, stderr) = run(scaffold(cwd.path())
+        .args([
+            "new",
+            "billing",
+            "--no-git",
+            "--db",
+            "sqlite",
+            "--no-templates",
+        ])
+        .env("SCAFFOLD_TEMPLATES", not_utf8)
+        .env("SCAFFOLD_DB", not_utf8));
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(cwd.path().join("billing/go.mod").is_file());
 }
 
 #[test]
