@@ -697,6 +697,22 @@ fn replacement_of_template_project_lacks_is_named() {
     );
     assert_eq!(code, 0, "{stderr}");
     assert!(!stderr.contains("left out"), "{stderr}");
+
+    // Recreating the project with the same overlay reports no difference for the file left out.
+    let (code, _, stderr) = scaffold_in(
+        cwd.path(),
+        &[
+            "new",
+            "again",
+            "--answers",
+            "svc/scaffold.toml",
+            "--templates",
+            "team",
+            "--no-git",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+    assert!(!stderr.contains("the overlay differs"), "{stderr}");
 }
 
 #[test]
@@ -718,6 +734,16 @@ fn export_to_a_file_is_a_conflict() {
     assert_eq!(
         fs::read_to_string(cwd.path().join("Makefile")).unwrap(),
         "all:\n"
+    );
+
+    let (code, _, stderr) = scaffold_in(
+        cwd.path(),
+        &["templates", "export", "Dockerfile", "--to", "Makefile/team"],
+    );
+    assert_eq!(code, 73, "{stderr}");
+    assert_eq!(
+        stderr,
+        "error: `Makefile` already exists and is not a folder; nothing was written\n"
     );
 }
 

@@ -66,12 +66,21 @@ pub fn warn_about_overlay_changes(
     if output.quiet || file.written_by.as_deref() != Some(env!("CARGO_PKG_VERSION")) {
         return;
     }
+    // Only the overlay files in the project count: one that replaces a built-in this project does not get is
+    // left out, and the manifest does not record it either.
     let current: BTreeSet<&str> = overlay
         .map(|overlay| {
             overlay
                 .files
                 .iter()
                 .map(|file| file.path.as_str())
+                .filter(|path| {
+                    rendered
+                        .plan
+                        .files
+                        .iter()
+                        .any(|planned| planned.path == *path)
+                })
                 .collect()
         })
         .unwrap_or_default();

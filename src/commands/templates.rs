@@ -138,9 +138,12 @@ fn choose(paths: &[String]) -> Result<Vec<&'static BuiltIn>, Error> {
 /// Builds the files of an export: each source as embedded, plus an overlay manifest that records the tool version
 /// and each source's hash, merged into an existing manifest in `to` so earlier exports keep their entries.
 fn export_plan(chosen: &[&'static BuiltIn], to: &Path) -> Result<Plan, Error> {
-    if to.exists() && !to.is_dir() {
+    // The nearest existing path on the way must be a folder: `--to notes.txt/team` cannot be created either.
+    if let Some(existing) = to.ancestors().find(|path| path.exists())
+        && !existing.is_dir()
+    {
         return Err(Error::TargetNotFolder {
-            path: to.to_owned(),
+            path: existing.to_owned(),
         });
     }
     let manifest_path = to.join(MANIFEST_NAME);
