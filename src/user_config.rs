@@ -395,9 +395,15 @@ fn display_item(item: &Item) -> String {
 /// Rejects a config path that is a link to a missing file. Reading it as no config would drop the defaults the
 /// user keeps in the linked file, as dotfile managers arrange, and writing through it has nothing to keep.
 fn check_not_dangling(path: &Path) -> Result<(), Error> {
-    let Ok(target) = fs::read_link(path) else {
+    // Follows a chain of links to the missing file at its end, which is the one to restore. The read that
+    // called this failed with "not found", so the chain has no loop.
+    let mut target = path.to_owned();
+    while let Ok(next) = fs::read_link(&target) {
+        target = target.parent().unwrap_or(Path::new("")).join(next);
+    }
+    if target == path {
         return Ok(());
-    };
+    }
     Err(Error::InvalidInput(format!(
         "the config file `{}` is a link to `{}`, which does not exist; restore that file, or delete the link to \
          start again from the built-in defaults",

@@ -814,6 +814,14 @@ fn dangling_config_link_is_reported_alike() {
     assert_eq!(code, 2, "{stderr}");
     assert_eq!(stderr, expected);
     assert!(!missing.exists());
+
+    // Through a chain of links, the message names the missing file at its end.
+    fs::remove_file(folder.join("config.toml")).unwrap();
+    std::os::unix::fs::symlink("middle.toml", folder.join("config.toml")).unwrap();
+    std::os::unix::fs::symlink(&missing, folder.join("middle.toml")).unwrap();
+    let (code, _, stderr) = config(cwd.path(), &["list"]);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(stderr, expected);
 }
 
 #[test]
