@@ -54,9 +54,9 @@ value or config file."
 #[command(
     // The last of a repeated flag wins, as --git and --no-git already did, so that a script can append overrides.
     args_override_self = true,
-    after_help = "A TARGET with a slash whose first element contains a dot, such as \
-github.com/acme/billing, is a module path: the project goes into ./billing with that module path. Anything else \
-is a folder path, created exactly there.
+    after_help = "A TARGET with a slash whose first element contains a dot and is not an existing folder, such \
+as github.com/acme/billing, is a module path: the project goes into ./billing with that module path, which wins \
+over SCAFFOLD_MODULE and the --answers file. Anything else is a folder path, created exactly there.
 
 Each value comes from the first of: flag, environment variable (SCAFFOLD_NAME, SCAFFOLD_MODULE, SCAFFOLD_DB, \
 SCAFFOLD_GIT), --answers file, user config (`scaffold config`), built-in default. With a terminal, values not \
@@ -69,7 +69,8 @@ pub struct NewArgs {
     /// Folder name, folder path or module path of the new project.
     pub target: Option<String>,
 
-    /// Set the Go module path [default: the folder name, after the configured module prefix].
+    /// Set the Go module path [default: TARGET when it is a module path, else the folder name after the
+    /// configured module prefix].
     #[arg(long, value_name = "PATH")]
     pub module: Option<String>,
 
