@@ -177,7 +177,7 @@ impl FlagValues {
 /// The module values that a module path given as the name hides.
 pub struct HiddenModules {
     pub name: String,
-    /// Where the name came from: "TARGET" or "SCAFFOLD_NAME".
+    /// The name's source as messages call it: "TARGET" or "SCAFFOLD_NAME".
     pub label: &'static str,
     /// Each hidden value with where it came from, such as `SCAFFOLD_MODULE`.
     pub hidden: Vec<(String, String)>,
