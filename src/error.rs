@@ -47,7 +47,7 @@ pub enum Error {
     #[error("interrupted while checking the Go version; the project files in `{}` are complete", path.display())]
     InterruptedDuringGoCheck { path: PathBuf },
 
-    /// Printing failed after the project was written, so the message must say that the project exists.
+    /// A summary that failed to print after the project was written. The message names the created folder.
     #[error("created `{}`, but failed to print its summary to standard output: {source}", path.display())]
     SummaryNotPrinted { path: PathBuf, source: io::Error },
 

@@ -285,8 +285,8 @@ impl UserConfig {
 
     /// Validates every key in the file and returns the defaults, or one problem per invalid entry.
     ///
-    /// The keys in `unchecked` keep their text without being checked, for a run that does not use them, such as
-    /// `templates` with `--no-templates`, which still needs to know that an overlay is configured.
+    /// Keys in `unchecked` keep their text unvalidated, for a run that ignores them: `templates` under
+    /// `--no-templates` must still show that an overlay is configured, so the equivalent command keeps the flag.
     pub fn defaults(&self, unchecked: &[&str]) -> Result<UserDefaults, Vec<String>> {
         let mut defaults = UserDefaults::default();
         let mut problems = Vec::new();

@@ -193,7 +193,7 @@ fn flags_override_environment() {
 }
 
 #[test]
-fn module_path_target_wins_over_environment_and_file() {
+fn module_path_name_hides_later_modules() {
     let cwd = TempDir::new().unwrap();
     let answers = cwd.path().join("answers.toml");
     fs::write(
@@ -855,7 +855,7 @@ fn invalid_entries_are_not_reported_twice() {
 }
 
 #[test]
-fn no_templates_skips_an_invalid_templates_setting() {
+fn no_templates_skips_templates_check() {
     let cwd = TempDir::new().unwrap();
     let folder = cwd.path().join(".config/scaffold");
     fs::create_dir_all(&folder).unwrap();

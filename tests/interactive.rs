@@ -97,7 +97,7 @@ fn full_run_then_equivalent_command() {
 }
 
 #[test]
-fn module_prompt_suggests_path_for_any_folder() {
+fn module_prompt_default_for_any_folder() {
     let cwd = TempDir::new().unwrap();
     let mut session = spawn(cwd.path(), &["Foo Bar"]);
 
@@ -120,7 +120,7 @@ fn module_prompt_suggests_path_for_any_folder() {
 }
 
 #[test]
-fn module_path_target_is_not_asked_again() {
+fn module_path_target_skips_module_prompt() {
     let cwd = TempDir::new().unwrap();
     let mut session = spawn(cwd.path(), &["example.com/acme/billing"]);
 

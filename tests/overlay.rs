@@ -203,7 +203,7 @@ fn set_cannot_name_template_keywords() {
 }
 
 #[test]
-fn unexpanded_home_in_templates_folder_is_explained() {
+fn tilde_templates_folder_is_explained() {
     let cwd = TempDir::new().unwrap();
     // HOME is the test's folder, so `~/team` would name the exported overlay if anything expanded it.
     export(cwd.path(), &["Makefile"]);
@@ -675,7 +675,7 @@ fn export_rejects_unknown_paths_and_list_shows_all() {
 }
 
 #[test]
-fn replacement_of_template_project_lacks_is_named() {
+fn unused_replacement_is_warned_about() {
     let cwd = TempDir::new().unwrap();
     export(cwd.path(), &["cmd/server/migrate.go"]);
 

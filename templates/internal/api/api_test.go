@@ -881,11 +881,11 @@ func TestReadyzOutlivesProber(t *testing.T) {
 			opts.RequestTimeout = 50 * time.Millisecond
 			ts := newTestServerWith(t, opts)
 			ts.readyErr, ts.readyHangs = tt.readyErr, tt.hangs
-			gone, cancel := context.WithCancel(context.Background())
+			proberCtx, cancel := context.WithCancel(context.Background())
 			cancel()
 
 			start := time.Now()
-			ts.handler.ServeHTTP(httptest.NewRecorder(), httptest.NewRequestWithContext(gone, "GET", "/readyz", nil))
+			ts.handler.ServeHTTP(httptest.NewRecorder(), httptest.NewRequestWithContext(proberCtx, "GET", "/readyz", nil))
 			if elapsed := time.Since(start); elapsed > time.Second {
 				t.Errorf("the check took %s, want it to end at the 50ms REQUEST_TIMEOUT", elapsed)
 			}
