@@ -578,7 +578,8 @@ fn unusual_bodies() -> Vec<(&'static str, Vec<u8>)> {
 #[test]
 fn malformed_json_gets_400() {
     let work = TempDir::new().unwrap();
-    let mut server = start_sqlite(&work, &[]);
+    // The access log is what shows a 500 that a handler wrote without logging an error.
+    let mut server = start_sqlite(&work, &[("ACCESS_LOG", "true")]);
     let addr = server.addr;
     let id = create_user(addr, "existing@example.com");
     let other_id = create_user(addr, "other@example.com");
@@ -620,8 +621,14 @@ fn malformed_json_gets_400() {
     server.send_sigterm();
     let status = server.wait_for_exit(Duration::from_secs(10));
     assert_eq!(status.and_then(|s| s.code()), Some(0), "{}", server.logs());
+    let log = server.full_log();
     assert!(
-        !server.full_log().contains(r#""status":500"#),
+        log.contains(r#""msg":"http request""#),
+        "no access log lines\n{}",
+        server.logs()
+    );
+    assert!(
+        !log.contains(r#""status":500"#),
         "the server answered 500\n{}",
         server.logs()
     );

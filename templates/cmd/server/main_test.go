@@ -266,6 +266,7 @@ func TestRunServesAndStops(t *testing.T) {
 		"DATABASE_URL":     testdb.URL(t),
 {%- endif %}
 		"LOG_FORMAT":       "json",
+		"ACCESS_LOG":       "true",
 		"SHUTDOWN_TIMEOUT": "5s",
 	})
 	baseURL := "http://127.0.0.1:" + port

@@ -34,9 +34,11 @@ type Config struct {
 
 {% endif %}	LogLevel  string `env:"LOG_LEVEL" envDefault:"info"`
 	LogFormat string `env:"LOG_FORMAT" envDefault:"json"`
-	// AccessLog turns on one log line per request. A proxy or load balancer
-	// that logs every request already makes it redundant.
-	AccessLog bool `env:"ACCESS_LOG" envDefault:"true"`
+	// AccessLog turns on one log line per request. It is off by default,
+	// because formatting the line is the largest cost of the middleware
+	// chain and the proxy in front usually logs every request already.
+	// Server-side failures are logged either way.
+	AccessLog bool `env:"ACCESS_LOG" envDefault:"false"`
 	// LogFlushInterval is the longest time a log line below warn level is
 	// buffered before it is written, at most a minute; see logging.Writer.
 	// Zero writes every line at once.

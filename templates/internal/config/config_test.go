@@ -43,8 +43,8 @@ func TestLoadDefaults(t *testing.T) {
 	if cfg.LogFormat != "json" {
 		t.Errorf("LogFormat = %q, want json", cfg.LogFormat)
 	}
-	if !cfg.AccessLog {
-		t.Error("AccessLog = false, want true")
+	if cfg.AccessLog {
+		t.Error("AccessLog = true, want false")
 	}
 	if cfg.LogFlushInterval != 100*time.Millisecond {
 		t.Errorf("LogFlushInterval = %s, want 100ms", cfg.LogFlushInterval)
