@@ -11,7 +11,10 @@ use scaffold::questions::check_variables_are_unicode;
 use scaffold::user_config::UserConfig;
 
 fn main() -> ExitCode {
-    let cli = Cli::parse();
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => return report_parse_result(&error),
+    };
     // clap checks `conflicts_with` only among flags given at the same level, so `-q new -v` gets through.
     if cli.quiet && cli.verbose {
         Cli::command()
@@ -49,6 +52,26 @@ fn main() -> ExitCode {
             }
             let _ = writeln!(io::stderr(), "error: {}", printable(&error.to_string()));
             ExitCode::from(error.exit_code().max(EXIT_FAILURE))
+        }
+    }
+}
+
+/// Prints what clap returned instead of arguments: help, the version or a usage error. `clap::Error::exit` ignores
+/// a failed write, which would let `scaffold --help > /dev/full` exit 0 with nothing printed.
+fn report_parse_result(error: &clap::Error) -> ExitCode {
+    let code = u8::try_from(error.exit_code()).unwrap_or(EXIT_FAILURE);
+    match error.print() {
+        Ok(()) => ExitCode::from(code),
+        // A closed pipe is not a failure, as for every other output: `scaffold --help | head -1`.
+        Err(source) if source.kind() == io::ErrorKind::BrokenPipe => ExitCode::from(code),
+        Err(source) => {
+            let stream = if error.use_stderr() {
+                "standard error"
+            } else {
+                "standard output"
+            };
+            let _ = writeln!(io::stderr(), "error: failed to write to {stream}: {source}");
+            ExitCode::from(code.max(EXIT_FAILURE))
         }
     }
 }

@@ -444,6 +444,30 @@ fn failed_summary_says_project_exists() {
 }
 
 #[test]
+fn failed_help_write_is_error() {
+    let cwd = TempDir::new().unwrap();
+    for args in [&["--help"][..], &["--version"], &["new", "--help"]] {
+        let full = fs::OpenOptions::new()
+            .write(true)
+            .open("/dev/full")
+            .unwrap();
+
+        let output = scaffold(cwd.path())
+            .args(args)
+            .stdout(full)
+            .output()
+            .unwrap();
+
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");
+        assert!(
+            stderr.starts_with("error: failed to write to standard output: "),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
+#[test]
 fn closed_stdin_never_blocks() {
     let cwd = TempDir::new().unwrap();
     let started = Instant::now();
