@@ -51,6 +51,8 @@ loadgen=("$work/loadgen" -seed "$seed" -duration "$duration" -rounds "$rounds" -
 
 echo "machine: $(nproc) cores, $(awk '/MemTotal/ { printf "%.0f GiB", $2 / 1048576 }' /proc/meminfo)," \
     "$(awk -F': ' '/model name/ { print $2; exit }' /proc/cpuinfo); $(go version); load average $(cut -d' ' -f1-3 /proc/loadavg)"
+# The servers inherit this environment, so a setting exported here changes what is measured.
+echo "server settings from the environment: ACCESS_LOG=${ACCESS_LOG-(default)} LOG_LEVEL=${LOG_LEVEL-(default)}"
 
 mkdir -p "$work/logs-sqlite"
 "${loadgen[@]}" -label SQLite -log-dir "$work/logs-sqlite" \

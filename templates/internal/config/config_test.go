@@ -461,12 +461,16 @@ func TestWarnings(t *testing.T) {
 	tests := []struct {
 		name string
 		env  map[string]string
-		want int
+		want []string // the start of each warning, in order
 	}{
-		{name: "defaults", env: map[string]string{}, want: 0},
-		{name: "shutdown timeout at the read timeout", env: map[string]string{"SHUTDOWN_TIMEOUT": "15s"}, want: 1},
-		{name: "shutdown timeout below the write timeout", env: map[string]string{"SHUTDOWN_TIMEOUT": "20s", "HTTP_WRITE_TIMEOUT": "30s"}, want: 1},
-		{name: "every timeout lowered", env: map[string]string{"SHUTDOWN_TIMEOUT": "5s", "HTTP_READ_TIMEOUT": "3s", "HTTP_WRITE_TIMEOUT": "4s", "REQUEST_TIMEOUT": "3s"}, want: 0},
+		{name: "defaults", env: map[string]string{}},
+		{name: "shutdown timeout at the read timeout", env: map[string]string{"SHUTDOWN_TIMEOUT": "15s"}, want: []string{"SHUTDOWN_TIMEOUT ("}},
+		{name: "shutdown timeout below the write timeout", env: map[string]string{"SHUTDOWN_TIMEOUT": "20s", "HTTP_WRITE_TIMEOUT": "30s"}, want: []string{"SHUTDOWN_TIMEOUT ("}},
+		{name: "every timeout lowered", env: map[string]string{"SHUTDOWN_TIMEOUT": "5s", "HTTP_READ_TIMEOUT": "3s", "HTTP_WRITE_TIMEOUT": "4s", "REQUEST_TIMEOUT": "3s"}},
+		{name: "access log at warn level", env: map[string]string{"ACCESS_LOG": "true", "LOG_LEVEL": "warn"}, want: []string{"ACCESS_LOG is true, but LOG_LEVEL warn drops"}},
+		{name: "access log at error level", env: map[string]string{"ACCESS_LOG": "true", "LOG_LEVEL": "error"}, want: []string{"ACCESS_LOG is true, but LOG_LEVEL error drops"}},
+		{name: "access log at debug level", env: map[string]string{"ACCESS_LOG": "true", "LOG_LEVEL": "debug"}},
+		{name: "access log off at warn level", env: map[string]string{"LOG_LEVEL": "warn"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -475,12 +479,12 @@ func TestWarnings(t *testing.T) {
 				t.Fatalf("Load: %v", err)
 			}
 			warnings := cfg.Warnings()
-			if len(warnings) != tt.want {
-				t.Fatalf("Warnings() = %q, want %d", warnings, tt.want)
+			if len(warnings) != len(tt.want) {
+				t.Fatalf("Warnings() = %q, want %d starting with %q", warnings, len(tt.want), tt.want)
 			}
-			for _, warning := range warnings {
-				if !strings.HasPrefix(warning, "SHUTDOWN_TIMEOUT (") {
-					t.Errorf("warning %q does not name SHUTDOWN_TIMEOUT first", warning)
+			for i, warning := range warnings {
+				if !strings.HasPrefix(warning, tt.want[i]) {
+					t.Errorf("warning %q does not start with %q", warning, tt.want[i])
 				}
 			}
 		})

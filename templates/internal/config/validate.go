@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"log/slog"
 	"math"
 	"net/netip"
 	"net/url"
@@ -154,6 +155,11 @@ func (c Config) Warnings() []string {
 			"SHUTDOWN_TIMEOUT (%s) is not longer than HTTP_READ_TIMEOUT and HTTP_WRITE_TIMEOUT (up to %s), so a "+
 				"slow client can outlast a graceful shutdown, which then closes every connection and exits with "+
 				"status 1", c.ShutdownTimeout, longest))
+	}
+	if c.AccessLog && c.SlogLevel() > slog.LevelInfo {
+		warnings = append(warnings, fmt.Sprintf(
+			"ACCESS_LOG is true, but LOG_LEVEL %s drops the access log lines, which are logged at info; "+
+				"set LOG_LEVEL=info to see them", c.LogLevel))
 	}
 	return warnings
 }
