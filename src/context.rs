@@ -55,10 +55,12 @@ pub fn is_variable_name(name: &str) -> bool {
 
 /// Reports whether minijinja reads `name` as a keyword or a constant rather than a variable, so that a template
 /// could never use a variable of that name: `{{ true }}` is always the boolean and `{{ not }}` is a syntax error.
+/// `self` is included because Jinja reserves it for the template's blocks, and minijinja's analysis of the
+/// variables a template uses leaves it out, so a `self` variable would always be reported as unused.
 pub fn is_template_keyword(name: &str) -> bool {
     matches!(
         name,
-        "true" | "false" | "none" | "True" | "False" | "None" | "not"
+        "true" | "false" | "none" | "True" | "False" | "None" | "not" | "self"
     )
 }
 

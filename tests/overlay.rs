@@ -183,7 +183,8 @@ fn set_cannot_name_template_keywords() {
     export(cwd.path(), &["Makefile"]);
 
     // `{{ true }}` renders the boolean and `{{ not }}` does not parse, so neither variable could ever be used.
-    for keyword in ["true", "None", "not"] {
+    // `self` names the template's blocks.
+    for keyword in ["true", "None", "not", "self"] {
         let (code, _, stderr) = new_with_team(cwd.path(), &["--set", &format!("{keyword}=x")]);
 
         assert_eq!(code, 2, "{stderr}");
