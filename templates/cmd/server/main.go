@@ -188,8 +188,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		IdleTimeout:       cfg.HTTPIdleTimeout,
 		ErrorLog:          slog.NewLogLogger(logger.Handler(), slog.LevelWarn),
 	}
+	// At LOG_LEVEL=error a warning would be dropped, and the settings it
+	// warns about, such as an access log that the level hides, would go
+	// unexplained. So each warning is logged at least at the level in force.
+	warningLevel := max(slog.LevelWarn, cfg.SlogLevel())
 	for _, warning := range cfg.Warnings() {
-		logger.Warn("risky setting", slog.String("warning", warning))
+		logger.LogAttrs(ctx, warningLevel, "risky setting", slog.String("warning", warning))
 	}
 	listener, err := net.Listen("tcp", cfg.Addr())
 	if err != nil {

@@ -257,6 +257,50 @@ func TestRunLogsFailure(t *testing.T) {
 	}
 }
 
+// TestRunLogsWarningsAtErrorLevel checks that a start-up warning survives a
+// LOG_LEVEL that drops warnings. The listen error then ends the run early.
+func TestRunLogsWarningsAtErrorLevel(t *testing.T) {
+	occupied, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatalf("listen: %v", err)
+	}
+	defer func() { _ = occupied.Close() }()
+	env := map[string]string{
+		"HOST":       "127.0.0.1",
+		"PORT":       strconv.Itoa(occupied.Addr().(*net.TCPAddr).Port),
+		"LOG_FORMAT": "json",
+		"LOG_LEVEL":  "error",
+		"ACCESS_LOG": "true",
+	}
+{%- if database != "none" %}
+	env["DATABASE_URL"] = testdb.URL(t)
+{%- endif %}
+	var logs bytes.Buffer
+
+	_ = run(context.Background(), []string{"server"}, getenvFrom(env), io.Discard, &logs)
+
+	var warnings []string
+	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		var entry struct {
+			Level   string `json:"level"`
+			Msg     string `json:"msg"`
+			Warning string `json:"warning"`
+		}
+		if err := json.Unmarshal([]byte(line), &entry); err != nil {
+			t.Fatalf("log line is not JSON: %s", line)
+		}
+		if entry.Msg == "risky setting" {
+			if entry.Level != "ERROR" {
+				t.Errorf("risky setting logged at %s, want ERROR", entry.Level)
+			}
+			warnings = append(warnings, entry.Warning)
+		}
+	}
+	if len(warnings) != 1 || !strings.HasPrefix(warnings[0], "ACCESS_LOG is true, but LOG_LEVEL error drops") {
+		t.Errorf("warnings = %q, want the one about ACCESS_LOG; logs:\n%s", warnings, logs.String())
+	}
+}
+
 func TestRunServesAndStops(t *testing.T) {
 	port := freePort(t)
 	getenv := getenvFrom(map[string]string{

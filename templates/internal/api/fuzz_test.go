@@ -115,8 +115,8 @@ func hasExactlyUserKeys(body string) bool {
 
 // The benchmarks measure the hot handlers through the whole middleware chain
 // over the in-memory store, so they show the cost of the HTTP layer alone.
-// The access log line of every request is formatted as in production and
-// then discarded, and the rate limit is on with a limit that no benchmark
+// The access log is on, as with ACCESS_LOG=true, and its lines are formatted
+// and then discarded. The rate limit is on with a limit that no benchmark
 // reaches.
 
 func benchmarkServer(b *testing.B, seed int) http.Handler {

@@ -139,6 +139,9 @@ func TestBodyLimitProblem(t *testing.T) {
 	if !strings.Contains(rec.Body.String(), "10 bytes") {
 		t.Errorf("body = %s, want it to name the limit", rec.Body.String())
 	}
+	if c := rec.Header().Get("Connection"); c != "close" {
+		t.Errorf("Connection = %q, want close, so that the server does not read the rest of the body", c)
+	}
 }
 
 func TestLogHandlerAddsRequestID(t *testing.T) {

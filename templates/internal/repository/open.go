@@ -35,8 +35,13 @@ func isUniqueViolation(err error) bool {
 // isDriverUnavailable reports whether err is a PostgreSQL error that means the
 // server refused or dropped the connection: SQLSTATE class 08 (connection
 // exception), 53300 (too many connections), 57P01 to 57P03 (the server is
-// shutting down, crashed or still starting).
+// shutting down, crashed or still starting). pgx returns
+// pgconn.ErrConnClosed for a pooled connection whose socket has gone, for
+// example when it first cleans up the statements cached on it.
 func isDriverUnavailable(err error) bool {
+	if errors.Is(err, pgconn.ErrConnClosed) {
+		return true
+	}
 	var pgErr *pgconn.PgError
 	if !errors.As(err, &pgErr) {
 		return false

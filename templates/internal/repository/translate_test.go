@@ -11,7 +11,9 @@ import (
 	"os"
 	"syscall"
 	"testing"
-
+{% if database == "postgres" %}
+	"github.com/jackc/pgx/v5/pgconn"
+{% endif %}
 	"{{ module_path }}/internal/service"
 )
 
@@ -27,6 +29,9 @@ func TestTranslate(t *testing.T) {
 		{name: "bad connection", err: driver.ErrBadConn, want: service.ErrUnavailable},
 		{name: "connection reset", err: fmt.Errorf("read: %w", syscall.ECONNRESET), want: service.ErrUnavailable},
 		{name: "unexpected EOF", err: io.ErrUnexpectedEOF, want: service.ErrUnavailable},
+{%- if database == "postgres" %}
+		{name: "pooled connection closed", err: fmt.Errorf("failed to deallocate cached statement(s): %w", pgconn.ErrConnClosed), want: service.ErrUnavailable},
+{%- endif %}
 		// A request out of time is not a database outage, so these pass
 		// through and the API reports them as timeouts.
 		{name: "deadline exceeded", err: context.DeadlineExceeded},
