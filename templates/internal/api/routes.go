@@ -69,6 +69,7 @@ func withMiddleware(mux http.Handler, logger *slog.Logger, opts Options, methods
 			Burst:          opts.RateLimitBurst,
 			TrustedProxies: opts.TrustedProxies,
 			ExemptPaths:    probePaths,
+			Logger:         logger,
 		}),
 		middleware.BodyLimit(opts.MaxBodyBytes),
 		middleware.Timeout(opts.RequestTimeout),

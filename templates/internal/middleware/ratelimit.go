@@ -1,11 +1,13 @@
 package middleware
 
 import (
+	"log/slog"
 	"math"
 	"net/http"
 	"net/netip"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/time/rate"
@@ -30,7 +32,15 @@ type RateLimitOptions struct {
 	MaxClients int
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Logger receives a warning for the first rejected request, and then at
+	// most one every 10 seconds, with the number rejected since the last
+	// one. Nil logs nothing.
+	Logger *slog.Logger
 }
+
+// rejectionLogInterval is the shortest time between two warnings about
+// rejected requests, so that a client over its limit cannot flood the log.
+const rejectionLogInterval = 10 * time.Second
 
 const (
 	defaultMaxClients = 100_000
@@ -56,6 +66,7 @@ func RateLimit(opts RateLimitOptions) func(http.Handler) http.Handler {
 		return func(next http.Handler) http.Handler { return next }
 	}
 	limiters := newClientLimiters(opts)
+	rejections := &rejectionLog{logger: opts.Logger, sometimes: rate.Sometimes{Interval: rejectionLogInterval}}
 	exempt := make(map[string]bool, len(opts.ExemptPaths))
 	for _, path := range opts.ExemptPaths {
 		exempt[path] = true
@@ -68,8 +79,10 @@ func RateLimit(opts RateLimitOptions) func(http.Handler) http.Handler {
 				return
 			}
 
-			delay := limiters.reserve(clientKey(ClientIP(r, opts.TrustedProxies)))
+			key := clientKey(ClientIP(r, opts.TrustedProxies))
+			delay := limiters.reserve(key)
 			if delay > 0 {
+				rejections.add(r, key)
 				seconds := int64(math.Ceil(delay.Seconds()))
 				w.Header().Set("Retry-After", strconv.FormatInt(seconds, 10))
 				writeProblem(w, http.StatusTooManyRequests, "The client sent too many requests. "+
@@ -211,4 +224,29 @@ func (l *clientLimiters) size() int {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	return len(l.clients)
+}
+
+// rejectionLog logs requests that the rate limit rejected. Without it, and
+// with the access log off, a client that is limited, or every client behind
+// a proxy missing from TRUSTED_PROXIES, would leave no trace.
+type rejectionLog struct {
+	logger    *slog.Logger
+	sometimes rate.Sometimes
+	rejected  atomic.Int64 // since the last warning
+}
+
+// add counts a rejected request from the client key and logs a warning when
+// rejectionLogInterval has passed since the last one. The warning names this
+// client and counts the requests rejected from all clients since the last
+// warning.
+func (l *rejectionLog) add(r *http.Request, key netip.Prefix) {
+	if l.logger == nil {
+		return
+	}
+	l.rejected.Add(1)
+	l.sometimes.Do(func() {
+		l.logger.LogAttrs(r.Context(), slog.LevelWarn, "rate limit exceeded",
+			slog.String("client", key.String()),
+			slog.Int64("rejected", l.rejected.Swap(0)))
+	})
 }

@@ -1,6 +1,8 @@
 package middleware_test
 
 import (
+	"bytes"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/netip"
@@ -209,3 +211,40 @@ func TestRateLimitTinyRateSurvivesSweeps(t *testing.T) {
 		}
 	}
 }
+
+func TestRateLimitLogsRejections(t *testing.T) {
+	clock := newFakeClock()
+	var buf bytes.Buffer
+	logger := slog.New(slog.NewJSONHandler(&buf, nil))
+	handler := middleware.RateLimit(middleware.RateLimitOptions{RPS: 1, Burst: 2, Now: clock.Now, Logger: logger})(okHandler)
+
+	for range 2 {
+		serve(handler, requestFrom("192.0.2.1:1234", "/v1/users"))
+	}
+	if buf.Len() != 0 {
+		t.Fatalf("requests within the burst logged %s", buf.String())
+	}
+	for range 5 {
+		if rec := serve(handler, requestFrom("192.0.2.1:1234", "/v1/users")); rec.Code != http.StatusTooManyRequests {
+			t.Fatalf("status = %d, want 429", rec.Code)
+		}
+	}
+
+	// Only the first rejection logs, because the next warning waits 10
+	// seconds of real time.
+	lines := decodeLogLines(t, &buf)
+	if len(lines) != 1 {
+		t.Fatalf("got %d log lines, want 1: %s", len(lines), buf.String())
+	}
+	line := lines[0]
+	if line["level"] != "WARN" || line["msg"] != "rate limit exceeded" {
+		t.Errorf("line = %v, want the rate limit warning", line)
+	}
+	if line["client"] != "192.0.2.1/32" {
+		t.Errorf("client = %v, want 192.0.2.1/32", line["client"])
+	}
+	if line["rejected"] != 1.0 {
+		t.Errorf("rejected = %v, want 1", line["rejected"])
+	}
+}
+
