@@ -210,15 +210,15 @@ func TestSharedPingKeepsDeadline(t *testing.T) {
 }
 
 {% endif -%}
-// TestRunLogsFailure checks that an error after the logger exists, here a
-// port that is taken, ends run with one JSON log line that gives the reason,
-// and that main will not print it a second time.
-func TestRunLogsFailure(t *testing.T) {
+// envWithPortInUse returns the settings of a server whose port is taken, so
+// that run stops at the listen error after the start-up steps before it.
+func envWithPortInUse(t *testing.T) map[string]string {
+	t.Helper()
 	occupied, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatalf("listen: %v", err)
 	}
-	defer func() { _ = occupied.Close() }()
+	t.Cleanup(func() { _ = occupied.Close() })
 	env := map[string]string{
 		"HOST":       "127.0.0.1",
 		"PORT":       strconv.Itoa(occupied.Addr().(*net.TCPAddr).Port),
@@ -227,10 +227,17 @@ func TestRunLogsFailure(t *testing.T) {
 {%- if database != "none" %}
 	env["DATABASE_URL"] = testdb.URL(t)
 {%- endif %}
-	getenv := getenvFrom(env)
+	return env
+}
+
+// TestRunLogsFailure checks that an error after the logger exists, here a
+// port that is taken, ends run with one JSON log line that gives the reason,
+// and that main will not print it a second time.
+func TestRunLogsFailure(t *testing.T) {
+	getenv := getenvFrom(envWithPortInUse(t))
 	var logs bytes.Buffer
 
-	err = run(context.Background(), []string{"server"}, getenv, io.Discard, &logs)
+	err := run(context.Background(), []string{"server"}, getenv, io.Discard, &logs)
 
 	if !errors.As(err, new(loggedError)) {
 		t.Fatalf("run error = %v, want a loggedError", err)
@@ -260,21 +267,9 @@ func TestRunLogsFailure(t *testing.T) {
 // TestRunLogsWarningsAtErrorLevel checks that a start-up warning survives a
 // LOG_LEVEL that drops warnings. The listen error then ends the run early.
 func TestRunLogsWarningsAtErrorLevel(t *testing.T) {
-	occupied, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatalf("listen: %v", err)
-	}
-	defer func() { _ = occupied.Close() }()
-	env := map[string]string{
-		"HOST":       "127.0.0.1",
-		"PORT":       strconv.Itoa(occupied.Addr().(*net.TCPAddr).Port),
-		"LOG_FORMAT": "json",
-		"LOG_LEVEL":  "error",
-		"ACCESS_LOG": "true",
-	}
-{%- if database != "none" %}
-	env["DATABASE_URL"] = testdb.URL(t)
-{%- endif %}
+	env := envWithPortInUse(t)
+	env["LOG_LEVEL"] = "error"
+	env["ACCESS_LOG"] = "true"
 	var logs bytes.Buffer
 
 	_ = run(context.Background(), []string{"server"}, getenvFrom(env), io.Discard, &logs)
