@@ -417,19 +417,20 @@ fn unlock_folder(dir: &Path) {
     let _ = fs::set_permissions(dir, fs::Permissions::from_mode(0o755));
 }
 
-#[test]
-fn failed_summary_says_project_exists() {
-    let cwd = TempDir::new().unwrap();
+/// Runs scaffold in `cwd` with standard output on `/dev/full`, where every write fails with "No space left on device".
+fn run_with_full_stdout(cwd: &Path, args: &[&str]) -> std::process::Output {
     let full = fs::OpenOptions::new()
         .write(true)
         .open("/dev/full")
         .unwrap();
+    scaffold(cwd).args(args).stdout(full).output().unwrap()
+}
 
-    let output = scaffold(cwd.path())
-        .args(["new", "billing", "--no-git"])
-        .stdout(full)
-        .output()
-        .unwrap();
+#[test]
+fn failed_summary_says_project_exists() {
+    let cwd = TempDir::new().unwrap();
+
+    let output = run_with_full_stdout(cwd.path(), &["new", "billing", "--no-git"]);
 
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert_eq!(output.status.code(), Some(1), "{stderr}");
@@ -447,16 +448,7 @@ fn failed_summary_says_project_exists() {
 fn failed_help_write_is_error() {
     let cwd = TempDir::new().unwrap();
     for args in [&["--help"][..], &["--version"], &["new", "--help"]] {
-        let full = fs::OpenOptions::new()
-            .write(true)
-            .open("/dev/full")
-            .unwrap();
-
-        let output = scaffold(cwd.path())
-            .args(args)
-            .stdout(full)
-            .output()
-            .unwrap();
+        let output = run_with_full_stdout(cwd.path(), args);
 
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(1), "{args:?}: {stderr}");

@@ -230,6 +230,29 @@ func envWithPortInUse(t *testing.T) map[string]string {
 	return env
 }
 
+// runLogEntry is the part of a JSON log line of run that the tests check.
+type runLogEntry struct {
+	Level   string `json:"level"`
+	Msg     string `json:"msg"`
+	Error   string `json:"error"`
+	Warning string `json:"warning"`
+}
+
+// runLogEntries decodes the JSON log lines in logs, failing the test on a
+// line that is not JSON.
+func runLogEntries(t *testing.T, logs *bytes.Buffer) []runLogEntry {
+	t.Helper()
+	var entries []runLogEntry
+	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
+		var entry runLogEntry
+		if err := json.Unmarshal([]byte(line), &entry); err != nil {
+			t.Fatalf("log line is not JSON: %s", line)
+		}
+		entries = append(entries, entry)
+	}
+	return entries
+}
+
 // TestRunLogsFailure checks that an error after the logger exists, here a
 // port that is taken, ends run with one JSON log line that gives the reason,
 // and that main will not print it a second time.
@@ -243,15 +266,7 @@ func TestRunLogsFailure(t *testing.T) {
 		t.Fatalf("run error = %v, want a loggedError", err)
 	}
 	var failures int
-	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
-		var entry struct {
-			Level string `json:"level"`
-			Msg   string `json:"msg"`
-			Error string `json:"error"`
-		}
-		if err := json.Unmarshal([]byte(line), &entry); err != nil {
-			t.Fatalf("log line is not JSON: %s", line)
-		}
+	for _, entry := range runLogEntries(t, &logs) {
 		if entry.Level == "ERROR" && entry.Msg == "server failed" {
 			failures++
 			if !strings.HasPrefix(entry.Error, "listen tcp 127.0.0.1:") {
@@ -275,15 +290,7 @@ func TestRunLogsWarningsAtErrorLevel(t *testing.T) {
 	_ = run(context.Background(), []string{"server"}, getenvFrom(env), io.Discard, &logs)
 
 	var warnings []string
-	for _, line := range strings.Split(strings.TrimSpace(logs.String()), "\n") {
-		var entry struct {
-			Level   string `json:"level"`
-			Msg     string `json:"msg"`
-			Warning string `json:"warning"`
-		}
-		if err := json.Unmarshal([]byte(line), &entry); err != nil {
-			t.Fatalf("log line is not JSON: %s", line)
-		}
+	for _, entry := range runLogEntries(t, &logs) {
 		if entry.Msg == "risky setting" {
 			if entry.Level != "ERROR" {
 				t.Errorf("risky setting logged at %s, want ERROR", entry.Level)
